@@ -1,0 +1,36 @@
+"""replylint: a linter for customer-support reply drafts.
+
+    >>> import linter
+    >>> report = linter.lint("You will not receive a reply.")
+    >>> report.labels
+    ('closes_the_door',)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from .context import Context
+from .core import Linter
+from .errors import Errors, ReplylintError
+from .report import SCHEMA_VERSION, Finding, Report, Span, Suggestion
+from .taxonomy import LABEL_IDS, LABELS
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Context", "Errors", "Finding", "LABELS", "LABEL_IDS", "Linter", "Report", "ReplylintError",
+    "SCHEMA_VERSION", "Span", "Suggestion", "default_linter", "lint",
+]
+
+
+@lru_cache(maxsize=1)
+def default_linter() -> Linter:
+    """The process-wide linter with the built-in rules."""
+    return Linter()
+
+
+def lint(text: str, context: Context | dict[str, Any] | None = None) -> Report:
+    """Lint one draft with the default linter."""
+    return default_linter().lint(text, context)

@@ -1,0 +1,226 @@
+"""The ``replylint`` command line.
+
+Exit codes: 0 no findings, 1 findings, 2 usage or input error (message on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from .errors import Errors, ReplylintError
+from .report import Report
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors, as we want
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"replylint: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="replylint", description="Lint customer-support reply drafts for replies that fail the customer.")
+    parser.add_argument("--version", action="version", version=f"replylint {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="lint one draft, or a JSONL file of drafts")
+    source = check.add_mutually_exclusive_group()
+    source.add_argument("text", nargs="?", help="the draft text, or '-' to read standard input")
+    source.add_argument("--file", type=Path, help="read the draft from a UTF-8 text file")
+    source.add_argument("--jsonl", type=Path, help='lint every line {"id": ..., "text": ...} of a JSONL file ("-" for stdin)')
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument("--context", type=Path, help="JSON file with the ticket's context")
+    check.add_argument("--rules-only", action="store_true", help="skip the classifier; rules alone")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    evaluate = commands.add_parser("eval", help="precision/recall of the linter on labelled JSONL drafts")
+    evaluate.add_argument("path", type=Path, help='JSONL with {"id", "text", "labels"} per line')
+    evaluate.add_argument("--json", action="store_true", help="print results as JSON")
+    evaluate.add_argument("--show-errors", action="store_true", help="list missed drafts and false alarms by id")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "eval":
+            return _eval(args)
+    except ReplylintError as err:
+        print(f"replylint: {err.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_ERROR
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _linter(args: argparse.Namespace):
+    from . import default_linter
+
+    return default_linter()
+
+
+def _check(args: argparse.Namespace) -> int:
+    context = _read_context(args.context) if args.context else None
+    if args.jsonl:
+        return _check_jsonl(args, context)
+    if args.file:
+        text = read_text_file(args.file)
+    elif args.text == "-":
+        text = _read_stdin()
+    elif args.text is not None:
+        text = args.text
+    else:
+        raise ReplylintError(Errors.E006)
+    report = _linter(args).lint(text, context)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_report(text, report, color=_use_color(args.color, sys.stdout)))
+    return EXIT_FINDINGS if report.findings else EXIT_CLEAN
+
+
+def _check_jsonl(args: argparse.Namespace, context: Any) -> int:
+    linter = _linter(args)
+    stream = sys.stdin if str(args.jsonl) == "-" else _open_text(args.jsonl)
+    any_findings = any_errors = False
+    with stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            record_id: Any = number
+            try:
+                record = json.loads(line)
+                if isinstance(record, dict) and "id" in record:
+                    record_id = record["id"]
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                    raise ReplylintError(Errors.E005, line=number, path=args.jsonl, reason="expected an object with a string 'text'")
+                report = linter.lint(record["text"], record.get("context", context))
+            except json.JSONDecodeError as err:
+                any_errors = True
+                _emit({"id": record_id, "error": {"code": "E005", "message": Errors.E005.format(line=number, path=args.jsonl, reason=err.msg)}})
+                continue
+            except ReplylintError as err:
+                any_errors = True
+                _emit({"id": record_id, "error": {"code": err.code, "message": err.message}})
+                continue
+            any_findings = any_findings or bool(report.findings)
+            body = report.to_dict()
+            _emit({"id": record_id, "labels": body["labels"], "score": body["score"], "verdict": body["verdict"], "findings": body["findings"]})
+    if any_errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if any_findings else EXIT_CLEAN
+
+
+def _emit(record: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .evaluation import evaluate, format_results, read_labelled
+
+    drafts = read_labelled(args.path)
+    linter = _linter(args)
+    results = [evaluate("rules", drafts, lambda text: linter.lint(text).labels)]
+    if args.json:
+        print(json.dumps([asdict(r) for r in results], indent=2))
+    else:
+        print(format_results(results))
+        if args.show_errors:
+            for result in results:
+                print(f"\n[{result.name}] missed: {', '.join(result.missed) or '-'}")
+                print(f"[{result.name}] false alarms: {', '.join(result.false_alarms) or '-'}")
+    return EXIT_CLEAN
+
+
+def _read_context(path: Path) -> Any:
+    try:
+        return json.loads(read_text_file(path))
+    except json.JSONDecodeError as err:
+        raise ReplylintError(Errors.E007, fields="see README", reason=f"invalid JSON in {path}: {err.msg}") from err
+
+
+def read_text_file(path: Path) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise ReplylintError(Errors.E004, path=path, reason=err.strerror or str(err)) from err
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ReplylintError(Errors.E003, path=path, position=err.start) from err
+
+
+def _open_text(path: Path) -> TextIO:
+    try:
+        return open(path, encoding="utf-8", errors="strict")  # noqa: SIM115 - closed by the caller's with
+    except OSError as err:
+        raise ReplylintError(Errors.E004, path=path, reason=err.strerror or str(err)) from err
+
+
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ReplylintError(Errors.E003, path="<stdin>", position=err.start) from err
+
+
+def _use_color(mode: str, stream: TextIO) -> bool:
+    if mode != "auto":
+        return mode == "always"
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+_SEVERITY_COLOR = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_BOLD, _DIM, _RESET, _UNDERLINE = "\033[1m", "\033[2m", "\033[0m", "\033[4m"
+
+
+def render_report(text: str, report: Report, *, color: bool) -> str:
+    """Human-readable findings: position, label, message, the sentence with the span highlighted, suggestion."""
+    def paint(code: str, value: str) -> str:
+        return f"{code}{value}{_RESET}" if color else value
+
+    if not report.findings:
+        return paint(_BOLD, "No problems found.") + f" (score {report.score:.2f})"
+    lines = []
+    for finding in report.findings:
+        line_no = text.count("\n", 0, finding.start) + 1
+        column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
+        sev = paint(_SEVERITY_COLOR[finding.severity] + _BOLD, finding.severity)
+        origin = finding.source if finding.model_probability is None else f"{finding.source}, p={finding.model_probability:.2f}"
+        lines.append(f"{line_no}:{column} {sev} {paint(_BOLD, finding.label)} {paint(_DIM, f'[{finding.rule_id}; {origin}]')}")
+        lines.append(f"  {finding.message}")
+        sentence = finding.sentence
+        before = text[sentence.start : finding.start]
+        after = text[finding.end : sentence.end]
+        marked = paint(_SEVERITY_COLOR[finding.severity] + _UNDERLINE, finding.text) if color else f"[[{finding.text}]]"
+        lines.append("  > " + (before + marked + after).replace("\n", " "))
+        for suggestion in finding.suggestions:
+            lines.append(f"  try: {suggestion.replacement}")
+            if suggestion.description:
+                lines.append(f"       {paint(_DIM, suggestion.description)}")
+        lines.append("")
+    counts = f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}"
+    lines.append(f"{counts}; verdict {paint(_BOLD, report.verdict)}; score {report.score:.2f}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

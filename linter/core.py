@@ -1,0 +1,72 @@
+"""The pipeline: text -> spaCy Doc -> rule hits (+ model scores) -> findings -> report."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .context import Context
+from .errors import Errors, ReplylintError
+from .findings import findings_from_hits
+from .nlp import english
+from .offsets import OffsetMap, utf16_length
+from .report import Finding, Report
+from .rules import Rule, RuleMatcher, load_rules
+from .voice import mask, quoted_ranges
+
+MAX_CHARS = 50_000
+# How sure a rule hit is, by severity: feeds the draft score.
+RULE_CONFIDENCE = {"error": 0.9, "warning": 0.7, "info": 0.4}
+
+
+class Linter:
+    """Lints drafts with the tone rules. Build once; ``lint`` is thread-safe for reads."""
+
+    def __init__(self, rules: Iterable[Rule] | None = None, *, rule_paths: Iterable[Path] | None = None, max_chars: int = MAX_CHARS) -> None:
+        self.nlp = english()
+        self.rules: tuple[Rule, ...] = tuple(rules) if rules is not None else load_rules(rule_paths)
+        self.rule_matcher = RuleMatcher(self.nlp.vocab, self.rules)
+        self.max_chars = max_chars
+        self.model_name: str | None = None
+
+    def lint(self, text: str, context: Context | dict[str, Any] | None = None) -> Report:
+        check_text(text, self.max_chars)
+        Context.from_value(context)  # validated now; ticket checks consume it
+        if not text.strip():
+            return Report(verdict="pass", score=0.0, text_length=len(text), text_length_utf16=utf16_length(text), model=self.model_name)
+        doc = self.nlp(mask(text, quoted_ranges(text)))
+        hits = self.rule_matcher(doc)
+        findings = findings_from_hits(text, OffsetMap(text), hits)
+        return build_report(text, findings, self.model_name)
+
+
+def check_text(text: object, max_chars: int) -> None:
+    if not isinstance(text, str):
+        raise ReplylintError(Errors.E002, type_name=type(text).__name__)
+    if len(text) > max_chars:
+        raise ReplylintError(Errors.E001, length=len(text), limit=max_chars)
+
+
+def finding_confidence(finding: Finding) -> float:
+    rule = RULE_CONFIDENCE[finding.severity] if finding.source != "model" else 0.0
+    return max(rule, finding.model_probability or 0.0)
+
+
+def build_report(text: str, findings: list[Finding], model_name: str | None) -> Report:
+    score = 1.0 - math.prod(1.0 - finding_confidence(f) for f in findings)
+    if any(f.severity == "error" for f in findings):
+        verdict = "fail"
+    elif findings:
+        verdict = "warn"
+    else:
+        verdict = "pass"
+    return Report(
+        verdict=verdict,
+        score=score,
+        findings=tuple(findings),
+        text_length=len(text),
+        text_length_utf16=utf16_length(text),
+        model=model_name,
+    )

@@ -1,0 +1,51 @@
+"""One catalogue of every error replylint reports.
+
+Each entry has a stable code (returned by the API as ``code``) and a message template that says
+what went wrong and what to do next. Raise with ``ReplylintError(Errors.E001, limit=...)``.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Errors(str, Enum):
+    # Input text
+    E001 = "The text is {length:,} characters long; the limit is {limit:,}. Split the draft or raise the limit."
+    E002 = "Expected the draft as a string, got {type_name}. Send the text itself, not a {type_name}."
+    E003 = "The file '{path}' is not valid UTF-8 (bad byte at position {position}). Re-save it as UTF-8."
+    E004 = "The file '{path}' could not be read: {reason}."
+    E005 = "Line {line} of '{path}' is not a JSON object with a string 'text': {reason}."
+    E006 = "No text given. Pass the draft as an argument, use '-' to read standard input, or --file PATH."
+    E007 = "The context must be a JSON object with optional fields {fields}; got {reason}."
+    # Rule files
+    E101 = "Rule file '{path}' is not valid YAML: {reason}. Fix the syntax at the position shown."
+    E102 = "Rule file '{path}', rule '{rule_id}': unknown key '{key}'. Allowed keys: {allowed}."
+    E103 = "Rule file '{path}', rule '{rule_id}': missing required key '{key}'."
+    E104 = "Rule file '{path}', rule '{rule_id}': invalid token pattern: {reason}. See https://spacy.io/usage/rule-based-matching for the pattern format."
+    E105 = "Rule file '{path}': label '{label}' is not a taxonomy label. Use one of: {labels}."
+    E106 = "Rule file '{path}', rule '{rule_id}': {reason}."
+    E107 = "Rule id '{rule_id}' is defined twice: in '{first}' and in '{second}'. Rule ids must be unique."
+    E108 = "Rule file '{path}', rule '{rule_id}': severity '{severity}' is not one of {allowed}."
+    E109 = "Rule file '{path}', rule '{rule_id}': {kind} example {index} must mark the flagged span with <marker>...</marker> exactly once."
+    # Model artifacts
+    E201 = "Model directory '{path}' is missing '{name}'. Rebuild it with 'make model' or point --model-dir at a complete model."
+    E202 = "Model file '{path}' does not match its checksum (expected {expected}, got {actual}). The file is corrupt or was changed; restore it from the release or rebuild with 'make model'."
+    E203 = "Model labels in '{path}' ({found}) do not match the taxonomy ({expected}). Retrain the model or use a matching replylint version."
+    E204 = "Model '{path}' could not be loaded by onnxruntime: {reason}."
+    E205 = "Thresholds in '{path}' are invalid: {reason}."
+    # Evaluation
+    E301 = "Line {line} of '{path}' has no 'labels' list, so it cannot be evaluated. Add the expected labels ([] for a clean draft)."
+    E302 = "Unknown label '{label}' on line {line} of '{path}'. Use taxonomy ids: {labels}."
+
+    def format(self, **kwargs: object) -> str:  # type: ignore[override]
+        return f"[{self.name}] " + self.value.format(**kwargs)
+
+
+class ReplylintError(ValueError):
+    """An error with a catalogue code; ``str(err)`` is the user-facing message."""
+
+    def __init__(self, error: Errors, **kwargs: object) -> None:
+        self.code = error.name
+        self.message = error.format(**kwargs)
+        super().__init__(self.message)

@@ -1,0 +1,134 @@
+"""Draft-level evaluation against labelled JSONL: per-label precision/recall/F1, draft recall, clean FPR."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Errors, ReplylintError
+from .taxonomy import LABEL_IDS
+
+
+@dataclass(frozen=True)
+class LabelScore:
+    label: str
+    precision: float
+    recall: float
+    f1: float
+    support: int  # drafts that carry the label
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    name: str
+    drafts: int
+    problem_drafts: int
+    clean_drafts: int
+    draft_recall: float  # problem drafts with at least one finding
+    clean_flag_rate: float  # clean drafts with at least one finding
+    macro_f1: float
+    labels: tuple[LabelScore, ...] = field(default=())
+    missed: tuple[str, ...] = ()  # ids of problem drafts with no finding
+    false_alarms: tuple[str, ...] = ()  # ids of clean drafts with a finding
+
+
+@dataclass(frozen=True)
+class LabelledDraft:
+    id: str
+    text: str
+    labels: frozenset[str]
+
+
+def read_labelled(path: Path) -> list[LabelledDraft]:
+    drafts = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ReplylintError(Errors.E005, line=number, path=path, reason=err.msg) from err
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise ReplylintError(Errors.E005, line=number, path=path, reason="missing 'text'")
+        labels = record.get("labels")
+        if not isinstance(labels, list):
+            raise ReplylintError(Errors.E301, line=number, path=path)
+        for label in labels:
+            if label not in LABEL_IDS:
+                raise ReplylintError(Errors.E302, label=label, line=number, path=path, labels=", ".join(LABEL_IDS))
+        drafts.append(LabelledDraft(str(record.get("id", number)), record["text"], frozenset(labels)))
+    return drafts
+
+
+def evaluate(name: str, drafts: Iterable[LabelledDraft], predict: Callable[[str], Iterable[str]]) -> EvalResult:
+    """Score ``predict`` (text -> predicted labels) on labelled drafts."""
+    tp = dict.fromkeys(LABEL_IDS, 0)
+    fp = dict.fromkeys(LABEL_IDS, 0)
+    fn = dict.fromkeys(LABEL_IDS, 0)
+    problem = clean = caught = flagged_clean = 0
+    missed: list[str] = []
+    false_alarms: list[str] = []
+    for draft in drafts:
+        predicted = set(predict(draft.text))
+        for label in LABEL_IDS:
+            if label in predicted and label in draft.labels:
+                tp[label] += 1
+            elif label in predicted:
+                fp[label] += 1
+            elif label in draft.labels:
+                fn[label] += 1
+        if draft.labels:
+            problem += 1
+            if predicted:
+                caught += 1
+            else:
+                missed.append(draft.id)
+        else:
+            clean += 1
+            if predicted:
+                flagged_clean += 1
+                false_alarms.append(draft.id)
+    scores = []
+    for label in LABEL_IDS:
+        precision = _ratio(tp[label], tp[label] + fp[label])
+        recall = _ratio(tp[label], tp[label] + fn[label])
+        f1 = _ratio(2 * precision * recall, precision + recall)
+        scores.append(LabelScore(label, precision, recall, f1, tp[label] + fn[label]))
+    return EvalResult(
+        name=name,
+        drafts=problem + clean,
+        problem_drafts=problem,
+        clean_drafts=clean,
+        draft_recall=_ratio(caught, problem),
+        clean_flag_rate=_ratio(flagged_clean, clean),
+        macro_f1=sum(s.f1 for s in scores) / len(scores),
+        labels=tuple(scores),
+        missed=tuple(missed),
+        false_alarms=tuple(false_alarms),
+    )
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def format_results(results: list[EvalResult]) -> str:
+    """A side-by-side table, one column group per evaluated configuration."""
+    names = [r.name for r in results]
+    head = f"{'label':<24}" + "".join(f"{n:^24}" for n in names)
+    sub = f"{'':<24}" + "".join(f"{'P':>7} {'R':>7} {'F1':>7}  " for _ in names)
+    lines = [head, sub]
+    for index, label in enumerate(LABEL_IDS):
+        row = f"{label:<24}"
+        for result in results:
+            score = result.labels[index]
+            row += f"{score.precision:>7.3f} {score.recall:>7.3f} {score.f1:>7.3f}  "
+        lines.append(row + f"(n={results[0].labels[index].support})")
+    lines.append("")
+    for title, attr in (("macro F1", "macro_f1"), ("draft recall (problem drafts)", "draft_recall"), ("clean drafts flagged", "clean_flag_rate")):
+        lines.append(f"{title:<32}" + "".join(f"{n}={getattr(r, attr):.3f}  " for n, r in zip(names, results, strict=True)))
+    first = results[0]
+    lines.append(f"drafts: {first.drafts} ({first.problem_drafts} with problems, {first.clean_drafts} clean)")
+    return "\n".join(lines)

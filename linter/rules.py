@@ -1,0 +1,280 @@
+"""Tone rules as data: load, validate and match the YAML files in ``linter/rules/``.
+
+A rule file holds the rules of one taxonomy label. Each rule carries its spaCy token patterns,
+antipatterns for known false positives, a message, a severity, an optional replacement, and its
+own ``incorrect`` and ``correct`` examples, which the test suite runs. A bad file fails at load
+with its path, line, the rule id and what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from .errors import Errors, ReplylintError
+from .report import SEVERITIES
+from .taxonomy import LABEL_IDS
+
+BUILTIN_RULES_DIR = Path(__file__).parent / "rules"
+MARKER = re.compile(r"<marker>(.*?)</marker>", re.S)
+PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
+
+_FILE_KEYS = {"label", "severity", "rules"}
+_RULE_KEYS = {
+    "id", "message", "severity", "patterns", "antipatterns", "replacement", "replaces",
+    "incorrect", "correct", "description",
+}
+_REQUIRED_RULE_KEYS = ("id", "message", "patterns", "incorrect", "correct")
+_CASELESS_ATTRS = {"LOWER", "LEMMA", "NORM"}
+MIN_EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class IncorrectExample:
+    text: str  # without markers
+    start: int
+    end: int
+    correction: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    label: str
+    message: str
+    severity: str
+    patterns: tuple[tuple[dict[str, Any], ...], ...]
+    antipatterns: tuple[tuple[dict[str, Any], ...], ...] = ()
+    replacement: str | None = None
+    replaces: str = "sentence"  # "span" or "sentence": what the replacement stands in for
+    incorrect: tuple[IncorrectExample, ...] = ()
+    correct: tuple[str, ...] = ()
+    source: str = ""  # "path:line", for error messages
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule pattern matched at ``[start, end)`` (code points) inside sentence ``[sent_start, sent_end)``."""
+
+    rule: Rule
+    start: int
+    end: int
+    sent_start: int
+    sent_end: int
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Records each mapping's line so errors can point at it; reads yes/no/on/off as words.
+
+    YAML 1.1 turns a bare ``no`` into ``False``, which silently breaks a pattern such as
+    ``{LOWER: no}``; only ``true``/``false`` are booleans here.
+    """
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def load_rule_file(path: Path) -> list[Rule]:
+    """Parse and validate one rule file."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except yaml.YAMLError as err:
+        raise ReplylintError(Errors.E101, path=path, reason=str(err).replace("\n", " ")) from err
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise ReplylintError(Errors.E106, path=path, rule_id="-", reason="the file must be a mapping with 'label' and a 'rules' list")
+    for key in data:
+        if key not in _FILE_KEYS and key != "__line__":
+            raise ReplylintError(Errors.E102, path=path, rule_id="-", key=key, allowed=", ".join(sorted(_FILE_KEYS)))
+    label = data.get("label")
+    if label not in LABEL_IDS:
+        raise ReplylintError(Errors.E105, path=path, label=label, labels=", ".join(LABEL_IDS))
+    default_severity = data.get("severity", "warning")
+    return [_parse_rule(path, label, default_severity, raw) for raw in data["rules"]]
+
+
+def _parse_rule(path: Path, label: str, default_severity: str, raw: Any) -> Rule:
+    if not isinstance(raw, dict):
+        raise ReplylintError(Errors.E106, path=path, rule_id="-", reason="each entry under 'rules' must be a mapping")
+    where = f"{path}:{raw.get('__line__', '?')}"
+    rule_id = str(raw.get("id", "?"))
+    for key in raw:
+        if key not in _RULE_KEYS and key != "__line__":
+            raise ReplylintError(Errors.E102, path=where, rule_id=rule_id, key=key, allowed=", ".join(sorted(_RULE_KEYS)))
+    for key in _REQUIRED_RULE_KEYS:
+        if key not in raw:
+            raise ReplylintError(Errors.E103, path=where, rule_id=rule_id, key=key)
+    raw = _strip_lines(raw)
+    if not rule_id.startswith(label + "."):
+        raise ReplylintError(Errors.E106, path=where, rule_id=rule_id, reason=f"rule ids in this file must start with '{label}.'")
+    severity = raw.get("severity", default_severity)
+    if severity not in SEVERITIES:
+        raise ReplylintError(Errors.E108, path=where, rule_id=rule_id, severity=severity, allowed=", ".join(SEVERITIES))
+    patterns = _check_patterns(where, rule_id, raw["patterns"], "patterns")
+    antipatterns = _check_patterns(where, rule_id, raw.get("antipatterns", []), "antipatterns")
+    replaces = raw.get("replaces", "sentence")
+    if replaces not in ("span", "sentence"):
+        raise ReplylintError(Errors.E106, path=where, rule_id=rule_id, reason="'replaces' must be 'span' or 'sentence'")
+    incorrect = tuple(_parse_incorrect(where, rule_id, i, ex) for i, ex in enumerate(raw["incorrect"], 1))
+    correct = tuple(raw["correct"])
+    if len(incorrect) < MIN_EXAMPLES or len(correct) < MIN_EXAMPLES:
+        raise ReplylintError(Errors.E106, path=where, rule_id=rule_id, reason=f"needs at least {MIN_EXAMPLES} 'incorrect' and {MIN_EXAMPLES} 'correct' examples")
+    if not all(isinstance(c, str) and "<marker>" not in c for c in correct):
+        raise ReplylintError(Errors.E106, path=where, rule_id=rule_id, reason="'correct' examples are plain strings without <marker>")
+    replacement = raw.get("replacement")
+    if replacement is not None and (not isinstance(replacement, str) or not replacement.strip()):
+        raise ReplylintError(Errors.E106, path=where, rule_id=rule_id, reason="'replacement' must be a non-empty string")
+    message = raw["message"]
+    if not isinstance(message, str) or not message.strip():
+        raise ReplylintError(Errors.E106, path=where, rule_id=rule_id, reason="'message' must be a non-empty string")
+    return Rule(
+        id=rule_id, label=label, message=message.strip(), severity=severity,
+        patterns=patterns, antipatterns=antipatterns, replacement=replacement, replaces=replaces,
+        incorrect=incorrect, correct=correct, source=where,
+    )
+
+
+def _check_patterns(where: str, rule_id: str, value: Any, key: str) -> tuple[tuple[dict[str, Any], ...], ...]:
+    if not isinstance(value, list) or (key == "patterns" and not value):
+        raise ReplylintError(Errors.E104, path=where, rule_id=rule_id, reason=f"'{key}' must be a list of token patterns")
+    matcher = Matcher(Vocab(), validate=True)
+    for index, pattern in enumerate(value):
+        if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern):
+            raise ReplylintError(Errors.E104, path=where, rule_id=rule_id, reason=f"{key}[{index}] must be a non-empty list of token objects")
+        for token in pattern:
+            for attr, spec in token.items():
+                for text in _strings(spec):
+                    if attr.upper() in _CASELESS_ATTRS and text != text.lower():
+                        raise ReplylintError(Errors.E104, path=where, rule_id=rule_id, reason=f"{key}[{index}]: {attr} value '{text}' must be lower-case (lemmas and LOWER are matched lower-cased)")
+        try:
+            matcher.add(f"{rule_id}:{index}", [pattern])
+        except Exception as err:  # spaCy raises MatchPatternError / ValueError with details
+            raise ReplylintError(Errors.E104, path=where, rule_id=rule_id, reason=f"{key}[{index}]: {err}".replace("\n", " ")) from err
+    return tuple(tuple(p) for p in value)
+
+
+def _strings(spec: Any) -> Iterator[str]:
+    if isinstance(spec, str):
+        yield spec
+    elif isinstance(spec, dict):
+        for op, operand in spec.items():
+            if op in ("IN", "NOT_IN") and isinstance(operand, list):
+                yield from (s for s in operand if isinstance(s, str))
+
+
+def _parse_incorrect(where: str, rule_id: str, index: int, example: Any) -> IncorrectExample:
+    correction = None
+    if isinstance(example, dict):
+        correction = example.get("correction")
+        example = example.get("text")
+    if not isinstance(example, str) or len(MARKER.findall(example)) != 1:
+        raise ReplylintError(Errors.E109, path=where, rule_id=rule_id, kind="incorrect", index=index)
+    match = MARKER.search(example)
+    text = example[: match.start()] + match.group(1) + example[match.end() :]
+    return IncorrectExample(text, match.start(), match.start() + len(match.group(1)), correction)
+
+
+def load_rules(paths: Iterable[Path] | None = None) -> tuple[Rule, ...]:
+    """Load rule files (default: the built-in ones); ids must be unique across files."""
+    files = sorted(BUILTIN_RULES_DIR.glob("*.yaml")) if paths is None else _expand(paths)
+    rules: dict[str, Rule] = {}
+    for path in files:
+        for rule in load_rule_file(path):
+            if rule.id in rules:
+                raise ReplylintError(Errors.E107, rule_id=rule.id, first=rules[rule.id].source, second=rule.source)
+            rules[rule.id] = rule
+    return tuple(rules.values())
+
+
+def _expand(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in map(Path, paths):
+        files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    return files
+
+
+class RuleMatcher:
+    """Matches every rule against a Doc; returns hits inside one sentence and not cancelled by an antipattern."""
+
+    def __init__(self, vocab: Vocab, rules: Iterable[Rule]) -> None:
+        self.rules = {rule.id: rule for rule in rules}
+        self.matcher = Matcher(vocab)
+        self.antimatcher = Matcher(vocab)
+        for rule in self.rules.values():
+            self.matcher.add(rule.id, [list(p) for p in rule.patterns])
+            if rule.antipatterns:
+                self.antimatcher.add(rule.id, [list(p) for p in rule.antipatterns])
+
+    def __call__(self, doc: Doc) -> list[RuleHit]:
+        matches = self.matcher(doc)
+        if not matches:
+            return []
+        strings = doc.vocab.strings
+        cancelled: set[tuple[str, int]] = set()  # (rule id, sentence start token)
+        for key, start, _end in self.antimatcher(doc) if len(self.antimatcher) else ():
+            cancelled.add((strings[key], doc[start].sent.start))
+        best: dict[tuple[str, int], tuple[int, int]] = {}
+        for key, start, end in matches:
+            rule_id = strings[key]
+            sent = doc[start].sent
+            if end > sent.end or (rule_id, sent.start) in cancelled:
+                continue
+            # One hit per rule and sentence: the longest match.
+            previous = best.get((rule_id, sent.start))
+            if previous is None or end - start > previous[1] - previous[0]:
+                best[(rule_id, sent.start)] = (start, end)
+        hits: list[RuleHit] = []
+        for (rule_id, _), (start, end) in best.items():
+            span = doc[start:end]
+            sent = doc[start].sent
+            sent_start, sent_end = _trimmed(doc, sent.start, sent.end)
+            start_char, end_char = _whole_words(doc.text, span.start_char, span.end_char)
+            hits.append(RuleHit(self.rules[rule_id], start_char, end_char, sent_start, sent_end))
+        hits.sort(key=lambda hit: (hit.start, hit.end))
+        return hits
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span that starts or ends inside a word ("ca|n't" -> "can't", "do|nt" -> "dont")."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum() or (start > 0 and text[start] in "'’" and text[start - 1].isalnum()):
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
+
+
+def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character offsets of tokens ``[start, end)`` without leading or trailing whitespace tokens."""
+    while start < end - 1 and doc[start].is_space:
+        start += 1
+    while end - 1 > start and doc[end - 1].is_space:
+        end -= 1
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)

@@ -1,0 +1,77 @@
+"""The eight tone problems from the project taxonomy. Label ids are stable API values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    name: str
+    description: str
+    customer_hears: str
+    rewrite_direction: str
+
+
+LABELS: tuple[Label, ...] = (
+    Label(
+        "deflects_ownership",
+        "Deflects ownership",
+        "Pushes the problem to a partner, vendor, department or third party.",
+        "Not my problem.",
+        "Own it and act on the customer's behalf, and still solve the original need.",
+    ),
+    Label(
+        "process_over_customer",
+        "Process over customer",
+        "Puts a procedure, channel or policy ahead of solving the problem.",
+        "That's not how it's done.",
+        "Handle the problem first; mention the process, if at all, as an option for next time.",
+    ),
+    Label(
+        "closes_the_door",
+        "Closes the door",
+        "Tells the customer their message will not be read or answered.",
+        "You will not receive a reply.",
+        "Keep the channel open and say who will read it and when.",
+    ),
+    Label(
+        "blames_customer",
+        "Blames the customer",
+        "Makes the problem the customer's fault.",
+        "You caused this.",
+        "State the cause neutrally, take the company's share, move to the fix.",
+    ),
+    Label(
+        "shifts_burden",
+        "Shifts the burden",
+        "Makes the customer do the company's work: gather evidence, chase others, recruit other victims.",
+        "Do my job for me.",
+        "Gather the evidence and chase others yourself; ask only for what only the customer has, and say why.",
+    ),
+    Label(
+        "dismisses_problem",
+        "Dismisses the problem",
+        "Denies or minimises the problem: can't reproduce, no evidence, nobody else, nothing to be done.",
+        "There is no problem.",
+        "Believe the customer, escalate, and say what happens next.",
+    ),
+    Label(
+        "condescending",
+        "Condescending",
+        "Talks down, puts words in the customer's mouth, 'as I already said'.",
+        "You are slow.",
+        "Restate plainly, without judging the reader; never claim agreement the customer did not give.",
+    ),
+    Label(
+        "vague_commitment",
+        "Vague commitment",
+        "Gives no owner, no time or a uselessly wide window for what happens next.",
+        "Wait and hope.",
+        "Name who does what by when, and promise an update even when nothing changes.",
+    ),
+)
+
+LABEL_IDS: tuple[str, ...] = tuple(label.id for label in LABELS)
+LABELS_BY_ID: dict[str, Label] = {label.id: label for label in LABELS}
