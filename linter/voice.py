@@ -70,8 +70,16 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def mask(text: str, ranges: list[tuple[int, int]]) -> str:
-    """Blank out ``ranges`` with spaces, keeping line breaks, so every offset stays the same."""
+    """Blank out ``ranges`` with spaces, keeping line breaks, so every offset stays the same.
+
+    Lone surrogates (possible in strings decoded from JSON) become U+FFFD: spaCy cannot encode
+    them, and the swap keeps both offset kinds unchanged.
+    """
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     if not ranges:
         return text
     parts: list[str] = []

@@ -1,0 +1,137 @@
+"""The core pipeline: offsets, quoted text, bad input, the report's JSON form."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import linter
+from linter import ReplylintError
+from linter.core import MAX_CHARS
+from linter.voice import quoted_ranges
+
+ENTERPRISE = (
+    "Hello Mark, I can understand how this experience would be frustrating for you. Expedia is an independent "
+    "third party brokerage service that is not affiliated with Enterprise. If given the wrong information such "
+    "as the address and pickup time, please contact Expedia for further investigation."
+)
+
+
+def _utf16_slice(text: str, start: int, end: int) -> str:
+    return text.encode("utf-16-le", "surrogatepass")[start * 2 : end * 2].decode("utf-16-le", "surrogatepass")
+
+
+def _assert_offsets(text: str, report: linter.Report) -> None:
+    for finding in report.findings:
+        for span in (finding.span, finding.sentence, *(s.span for s in finding.suggestions)):
+            assert text[span.start : span.end] == span.text
+            assert _utf16_slice(text, span.start_utf16, span.end_utf16) == span.text
+            assert span.start <= span.end
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "span_text"),
+    [
+        ("You will not receive a reply.", "closes_the_door", "will not receive a reply"),
+        ("Hi Ana,\n\nThanks for your note.\n\n--\nThis mailbox is not monitored.", "closes_the_door", "mailbox is not monitored"),
+    ],
+)
+def test_core_flags_seed_sentences(text: str, label: str, span_text: str) -> None:
+    report = linter.lint(text)
+    assert any(f.label == label and f.text == span_text for f in report.findings), report.to_dict()
+    assert report.verdict in ("warn", "fail")
+    assert 0 < report.score <= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> You will not receive a reply.\n\nHi Dana, I'm sorry about that. I've refunded you today.",
+        'Hi Dana, you wrote: "this mailbox is not monitored, do not reply". That was our mistake; replies reach me directly.',
+        "Hi Dana,\n\nI've fixed the login and sent you a new link.\n\nOn Tue, 3 Mar 2026 at 10:14, Dana Whitfield <dana@example.com> wrote:\nYou will not receive a reply, your company said.",
+        "Thanks!\n\n-----Original Message-----\nFrom: Dana\nSent: Monday\nThis mailbox is not monitored",
+    ],
+)
+def test_core_quoted_customer_text_is_not_flagged(text: str) -> None:
+    assert linter.lint(text).findings == ()
+
+
+def test_core_quoted_ranges_keep_agent_text() -> None:
+    text = 'I hear you. You said "nobody answers" and that is on us.\nI will call you at 4pm.'
+    ranges = quoted_ranges(text)
+    assert [text[s:e] for s, e in ranges] == ["nobody answers"]
+
+
+def test_core_offsets_with_emoji_and_combining_characters() -> None:
+    text = "Zoë 👋🏽 — e\u0301 ok. 😀😀 This mailbox is not monitored. 🙏"
+    report = linter.lint(text)
+    assert [f.text for f in report.findings] == ["mailbox is not monitored"]
+    finding = report.findings[0]
+    assert finding.span.start_utf16 - finding.start == 4  # 👋 🏽 😀 😀 are astral: two UTF-16 units each
+    _assert_offsets(text, report)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t", "\u200b"])
+def test_core_empty_text_gives_empty_report(text: str) -> None:
+    report = linter.lint(text)
+    assert report.findings == () and report.verdict == "pass" and report.score == 0.0
+
+
+def test_core_text_over_limit_is_a_clear_error() -> None:
+    with pytest.raises(ReplylintError) as info:
+        linter.lint("a" * (MAX_CHARS + 1))
+    assert info.value.code == "E001" and "50,000" in info.value.message
+
+
+@pytest.mark.parametrize("value", [None, 42, b"bytes", ["list"]])
+def test_core_wrong_type_is_a_clear_error(value: object) -> None:
+    with pytest.raises(ReplylintError) as info:
+        linter.lint(value)  # type: ignore[arg-type]
+    assert info.value.code == "E002"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<p>Hello,</p><p>This mailbox is <b>not</b> monitored.</p>",
+        "مرحبا، لن تتلقى ردًا. This mailbox is not monitored.",
+        "Bonjour, vous ne recevrez pas de réponse.",
+        "\x00\x01\x02\ufffd\udc80 binary \x7f junk",
+        "这个邮箱无人监控。请不要回复。",
+    ],
+)
+def test_core_odd_input_never_crashes_and_offsets_slice_back(text: str) -> None:
+    report = linter.lint(text)
+    _assert_offsets(text, report)
+
+
+def test_core_context_is_validated() -> None:
+    linter.lint("Thanks!", {"customer_name": "Ana", "partners": ["Expedia"]})
+    with pytest.raises(ReplylintError) as info:
+        linter.lint("Thanks!", {"customer": "Ana"})
+    assert info.value.code == "E007"
+
+
+def test_core_report_matches_json_schema(report_schema: dict) -> None:
+    for text in (ENTERPRISE, "You will not receive a reply. 😀", "", "All sorted, the refund is on its way."):
+        jsonschema.validate(linter.lint(text).to_dict(), report_schema)
+
+
+_problem_phrases = st.sampled_from(
+    ["This mailbox is not monitored.", "You will not receive a reply.", "Please do not reply to this email.", "Thanks!"]
+)
+_noise = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40) | st.sampled_from(
+    ["😀", "👩‍👩‍👧", "e\u0301", "\u202eabc", "\n> quoted", "\n\n", "Zoë", "🇺🇸"]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_problem_phrases, _noise), max_size=8))
+def test_core_offsets_always_slice_back(parts: list[str]) -> None:
+    text = " ".join(parts)
+    report = linter.lint(text)
+    _assert_offsets(text, report)
+    assert report.text_length == len(text)
+    assert report.text_length_utf16 == len(text.encode("utf-16-le", "surrogatepass")) // 2
