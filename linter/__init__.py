@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from . import _spacy_without_torch  # noqa: F401  (must run before spaCy is imported)
+
+from functools import lru_cache  # noqa: E402
 from typing import Any
 
 from .context import Context
@@ -27,8 +29,8 @@ __all__ = [
 
 @lru_cache(maxsize=1)
 def default_linter() -> Linter:
-    """The process-wide linter with the built-in rules."""
-    return Linter()
+    """The process-wide linter: the built-in rules and the shipped classifier."""
+    return Linter(model="auto")
 
 
 def lint(text: str, context: Context | dict[str, Any] | None = None) -> Report:

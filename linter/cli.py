@@ -38,12 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.add_argument("--context", type=Path, help="JSON file with the ticket's context")
     check.add_argument("--rules-only", action="store_true", help="skip the classifier; rules alone")
+    check.add_argument("--model-dir", type=Path, help="model folder (default: the shipped model)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
     evaluate = commands.add_parser("eval", help="precision/recall of the linter on labelled JSONL drafts")
     evaluate.add_argument("path", type=Path, help='JSONL with {"id", "text", "labels"} per line')
     evaluate.add_argument("--json", action="store_true", help="print results as JSON")
     evaluate.add_argument("--show-errors", action="store_true", help="list missed drafts and false alarms by id")
+    evaluate.add_argument("--rules-only", action="store_true", help="evaluate the rules alone")
+    evaluate.add_argument("--model-dir", type=Path, help="model folder (default: the shipped model)")
     return parser
 
 
@@ -69,8 +72,12 @@ def _version() -> str:
 
 
 def _linter(args: argparse.Namespace):
-    from . import default_linter
+    from . import Linter, default_linter
 
+    if getattr(args, "rules_only", False):
+        return Linter(model=None)
+    if getattr(args, "model_dir", None):
+        return Linter(model=args.model_dir)
     return default_linter()
 
 
@@ -133,11 +140,10 @@ def _emit(record: dict[str, Any]) -> None:
 def _eval(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from .evaluation import evaluate, format_results, read_labelled
+    from .evaluation import format_results, read_labelled, side_by_side
 
     drafts = read_labelled(args.path)
-    linter = _linter(args)
-    results = [evaluate("rules", drafts, lambda text: linter.lint(text).labels)]
+    results = side_by_side(drafts, args.model_dir, rules_only=args.rules_only)
     if args.json:
         print(json.dumps([asdict(r) for r in results], indent=2))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -9,12 +10,16 @@ from typing import Any
 
 from .context import Context
 from .errors import Errors, ReplylintError
-from .findings import findings_from_hits
+from .findings import findings_from_hits, merge_model_scores
+from .model import ToneModel, default_model_dir
 from .nlp import english
 from .offsets import OffsetMap, utf16_length
 from .report import Finding, Report
 from .rules import Rule, RuleMatcher, load_rules
+from .segments import scoring_pairs, sentence_ranges
 from .voice import mask, quoted_ranges
+
+log = logging.getLogger("replylint")
 
 MAX_CHARS = 50_000
 # How sure a rule hit is, by severity: feeds the draft score.
@@ -22,24 +27,55 @@ RULE_CONFIDENCE = {"error": 0.9, "warning": 0.7, "info": 0.4}
 
 
 class Linter:
-    """Lints drafts with the tone rules. Build once; ``lint`` is thread-safe for reads."""
+    """Lints drafts with the tone rules and the classifier. Build once; ``lint`` is thread-safe.
 
-    def __init__(self, rules: Iterable[Rule] | None = None, *, rule_paths: Iterable[Path] | None = None, max_chars: int = MAX_CHARS) -> None:
+    ``model``: a ``ToneModel``, a model folder, ``"auto"`` (the shipped model if present) or
+    ``None`` for rules alone. ``rules=()`` runs the model alone (for evaluation).
+    """
+
+    def __init__(
+        self,
+        rules: Iterable[Rule] | None = None,
+        *,
+        rule_paths: Iterable[Path] | None = None,
+        model: ToneModel | Path | str | None = None,
+        max_chars: int = MAX_CHARS,
+    ) -> None:
         self.nlp = english()
         self.rules: tuple[Rule, ...] = tuple(rules) if rules is not None else load_rules(rule_paths)
-        self.rule_matcher = RuleMatcher(self.nlp.vocab, self.rules)
+        self.rule_matcher = RuleMatcher(self.nlp.vocab, self.rules) if self.rules else None
         self.max_chars = max_chars
-        self.model_name: str | None = None
+        self.model = _load_model(model)
+        self.model_name: str | None = self.model.name if self.model else None
 
     def lint(self, text: str, context: Context | dict[str, Any] | None = None) -> Report:
         check_text(text, self.max_chars)
         Context.from_value(context)  # validated now; ticket checks consume it
         if not text.strip():
             return Report(verdict="pass", score=0.0, text_length=len(text), text_length_utf16=utf16_length(text), model=self.model_name)
-        doc = self.nlp(mask(text, quoted_ranges(text)))
-        hits = self.rule_matcher(doc)
-        findings = findings_from_hits(text, OffsetMap(text), hits)
+        masked = mask(text, quoted_ranges(text))
+        doc = self.nlp(masked)
+        offsets = OffsetMap(text)
+        findings = findings_from_hits(text, offsets, self.rule_matcher(doc)) if self.rule_matcher else []
+        if self.model is not None:
+            ranges = sentence_ranges(doc)
+            pairs = scoring_pairs(masked, ranges)
+            probabilities = self.model.score([pair for _, pair in pairs])
+            scored = [(ranges[index], probabilities[row]) for row, (index, _) in enumerate(pairs)]
+            findings = merge_model_scores(text, offsets, findings, scored, self.model.thresholds)
         return build_report(text, findings, self.model_name)
+
+
+def _load_model(model: ToneModel | Path | str | None) -> ToneModel | None:
+    if model is None or isinstance(model, ToneModel):
+        return model
+    if model == "auto":
+        path = default_model_dir()
+        if not path.is_dir():
+            log.warning("No model at %s: linting with rules alone. Run 'make model' or set REPLYLINT_MODEL_DIR.", path)
+            return None
+        return ToneModel(path)
+    return ToneModel(Path(model))
 
 
 def check_text(text: object, max_chars: int) -> None:

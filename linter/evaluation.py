@@ -110,6 +110,23 @@ def evaluate(name: str, drafts: Iterable[LabelledDraft], predict: Callable[[str]
     )
 
 
+def side_by_side(drafts: list[LabelledDraft], model_dir=None, *, rules_only: bool = False) -> list[EvalResult]:
+    """Rules alone, model alone and both combined, on the same drafts (model ones when a model exists)."""
+    from .core import Linter
+
+    rules = Linter(model=None)
+    results = [evaluate("rules", drafts, lambda text: rules.lint(text).labels)]
+    if rules_only:
+        return results
+    combined = Linter(model=model_dir or "auto")
+    if combined.model is None:
+        return results
+    model_alone = Linter(rules=(), model=combined.model)
+    results.append(evaluate("model", drafts, lambda text: model_alone.lint(text).labels))
+    results.append(evaluate("combined", drafts, lambda text: combined.lint(text).labels))
+    return results
+
+
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else 0.0
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
 from .offsets import OffsetMap
 from .report import Finding, Span, Suggestion
 from .rules import PLACEHOLDER, RuleHit
+from .taxonomy import LABEL_IDS, LABELS_BY_ID
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -55,3 +60,43 @@ def _rule_suggestions(hit: RuleHit, span: Span, sentence: Span) -> tuple[Suggest
     placeholders = tuple(dict.fromkeys(PLACEHOLDER.findall(replacement)))
     description = "Fill in " + ", ".join(placeholders) + " before sending." if placeholders else ""
     return (Suggestion(replacement=replacement, span=target, description=description, placeholders=placeholders),)
+
+
+def merge_model_scores(
+    text: str,
+    offsets: OffsetMap,
+    rule_findings: list[Finding],
+    scored: list[tuple[tuple[int, int], np.ndarray]],
+    thresholds: np.ndarray,
+) -> list[Finding]:
+    """Combine rule findings with per-sentence model probabilities.
+
+    A rule finding and a model score above threshold for the same label and sentence merge into
+    one finding (source "both") with the rule's exact span; a score above threshold with no rule
+    becomes a finding on the whole sentence (source "model"). Rule findings always stand.
+    """
+    findings = list(rule_findings)
+    for (start, end), probabilities in scored:
+        for column in range(len(LABEL_IDS)):
+            label = LABEL_IDS[column]
+            probability = round(float(probabilities[column]), 4)
+            above = probabilities[column] >= thresholds[column]
+            matching = [i for i, f in enumerate(findings) if f.label == label and f.source != "model" and f.start < end and f.end > start]
+            for i in matching:
+                findings[i] = replace(findings[i], model_probability=probability, source="both" if above else "rule")
+            if above and not matching:
+                sentence = make_span(text, offsets, start, end)
+                findings.append(
+                    Finding(
+                        label=label,
+                        rule_id=f"model.{label}",
+                        severity="warning",
+                        message=LABELS_BY_ID[label].message,
+                        span=sentence,
+                        sentence=sentence,
+                        source="model",
+                        model_probability=probability,
+                    )
+                )
+    findings.sort(key=lambda f: (f.start, f.end, f.label))
+    return findings

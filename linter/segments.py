@@ -1,0 +1,46 @@
+"""Sentences of the agent's own text, as the classifier sees them (shared by training and runtime)."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+MIN_WORDS = 3  # "Hi Mark,", "Best," and "Thanks!" carry no tone problem worth a model call
+
+
+def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of the Doc's sentences, trimmed of surrounding whitespace; blank ones dropped."""
+    text = doc.text
+    ranges = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            ranges.append((start, end))
+    return ranges
+
+
+def is_scorable(sentence: str) -> bool:
+    return len(_WORD.findall(sentence)) >= MIN_WORDS
+
+
+def model_input(masked_text: str, start: int, end: int) -> str:
+    """The classifier's view of a sentence: quoted parts already blanked, whitespace folded."""
+    return " ".join(masked_text[start:end].split())
+
+
+def scoring_pairs(masked_text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, tuple[str, str]]]:
+    """(index into ranges, (sentence, previous sentence)) for every sentence worth scoring."""
+    pairs = []
+    previous = ""
+    for index, (start, end) in enumerate(ranges):
+        sentence = model_input(masked_text, start, end)
+        if is_scorable(sentence):
+            pairs.append((index, (sentence, previous)))
+        previous = sentence
+    return pairs
