@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.stamp-runtime
 FULL_STAMP := $(VENV)/.stamp-full
 
-.PHONY: serve check-samples test test-python lint model bench clean-venv
+.PHONY: serve check-samples test test-python lint model bench bench-api clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,9 @@ $(FULL_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[api,train,dev]'
 	touch $@ $(RUNTIME_STAMP)
 
-## The main job.
-serve: check-samples
+## The main job: the HTTP API with the shipped model on 127.0.0.1:8000 (see docs/api.md).
+serve: $(RUNTIME_STAMP)
+	$(BIN)/replylint serve
 
 ## Lint the sample drafts with the CLI (exit 1 just means findings were reported).
 check-samples: $(RUNTIME_STAMP)
@@ -40,5 +41,26 @@ lint: $(FULL_STAMP)
 bench: $(RUNTIME_STAMP)
 	$(BIN)/python -m benchmarks
 
+## The API alone under load (live server on 127.0.0.1; about two minutes).
+bench-api: $(RUNTIME_STAMP)
+	$(BIN)/python -m benchmarks api
+
 clean-venv:
 	rm -rf $(VENV)
+
+## The browser extension: unit tests in Node, then end to end in Debian's Chromium (headless)
+## against a real API server the tests start on 127.0.0.1. Installs Node, Chromium and the npm
+## devDependencies when they are missing (apt-get needs root, as on CI).
+EXT := browser_extension
+EXT_STAMP := $(EXT)/node_modules/.stamp-npm-ci
+
+$(EXT_STAMP): $(EXT)/package.json $(EXT)/package-lock.json
+	command -v npm >/dev/null 2>&1 || (apt-get update && apt-get install -y nodejs npm)
+	cd $(EXT) && npm ci --no-audit --no-fund
+	touch $@
+
+.PHONY: test-extension
+test-extension: $(FULL_STAMP) $(EXT_STAMP)
+	[ -x /usr/bin/chromium ] || (apt-get update && apt-get install -y chromium)
+	cd $(EXT) && node --test tests/unit/*.test.js
+	cd $(EXT) && node --test tests/e2e/*.test.mjs

@@ -17,13 +17,14 @@ from .context import Context
 from .core import Linter
 from .errors import Errors, ReplylintError
 from .report import SCHEMA_VERSION, Finding, Report, Span, Suggestion
+from .rewrite import Edit, Rewrite
 from .taxonomy import LABEL_IDS, LABELS
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Context", "Errors", "Finding", "LABELS", "LABEL_IDS", "Linter", "Report", "ReplylintError",
-    "SCHEMA_VERSION", "Span", "Suggestion", "default_linter", "lint",
+    "Context", "Edit", "Errors", "Rewrite", "Finding", "LABELS", "LABEL_IDS", "Linter", "Report", "ReplylintError",
+    "SCHEMA_VERSION", "Span", "Suggestion", "default_linter", "lint", "rewrite",
 ]
 
 
@@ -36,3 +37,10 @@ def default_linter() -> Linter:
 def lint(text: str, context: Context | dict[str, Any] | None = None) -> Report:
     """Lint one draft with the default linter."""
     return default_linter().lint(text, context)
+
+
+def rewrite(text: str, context: Context | dict[str, Any] | None = None) -> Rewrite:
+    """Rewrite one draft customer-first with the default linter (see ``linter.rewrite``)."""
+    from .rewrite import rewrite as rewrite_draft
+
+    return rewrite_draft(default_linter(), text, context)

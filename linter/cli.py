@@ -47,6 +47,27 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--show-errors", action="store_true", help="list missed drafts and false alarms by id")
     evaluate.add_argument("--rules-only", action="store_true", help="evaluate the rules alone")
     evaluate.add_argument("--model-dir", type=Path, help="model folder (default: the shipped model)")
+
+    rewrite = commands.add_parser("rewrite", help="rewrite a draft customer-first; prints the new text")
+    rewrite_source = rewrite.add_mutually_exclusive_group()
+    rewrite_source.add_argument("text", nargs="?", help="the draft text, or '-' to read standard input")
+    rewrite_source.add_argument("--file", type=Path, help="read the draft from a UTF-8 text file")
+    rewrite.add_argument("--json", action="store_true", help="print the new text, the edits and the placeholders as JSON")
+    rewrite.add_argument("--context", type=Path, help="JSON file with the ticket's context")
+    rewrite.add_argument("--rules-only", action="store_true", help="skip the classifier; rules alone")
+    rewrite.add_argument("--model-dir", type=Path, help="model folder (default: the shipped model)")
+
+    serve = commands.add_parser("serve", help="run the HTTP API (default 127.0.0.1:8000)")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1, or REPLYLINT_HOST)")
+    serve.add_argument("--port", type=int, help="TCP port (default 8000, or REPLYLINT_PORT)")
+    serve.add_argument("--workers", type=int, help="worker processes, one linter each (default 1, or REPLYLINT_WORKERS)")
+    serve.add_argument("--config", type=Path, help="YAML or TOML settings file (or REPLYLINT_CONFIG); see docs/api.md")
+
+    keys = commands.add_parser("keys", help="manage the API keys file (keys are stored hashed)")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
+    add = key_commands.add_parser("add", help="create a key, append its hash to the file and print the key once")
+    add.add_argument("name", help="who the key is for, e.g. helpdesk-eu (letters, digits, . _ @ -)")
+    add.add_argument("--file", type=Path, help="the keys file (default: REPLYLINT_API_KEYS_FILE)")
     return parser
 
 
@@ -57,6 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "eval":
             return _eval(args)
+        if args.command == "rewrite":
+            return _rewrite(args)
+        if args.command == "serve":
+            return _serve(args)
+        if args.command == "keys":
+            return _keys(args)
     except ReplylintError as err:
         print(f"replylint: {err.message}", file=sys.stderr)
         return EXIT_ERROR
@@ -81,18 +108,36 @@ def _linter(args: argparse.Namespace):
     return default_linter()
 
 
+def _draft_text(args: argparse.Namespace) -> str:
+    if args.file:
+        return read_text_file(args.file)
+    if args.text == "-":
+        return _read_stdin()
+    if args.text is not None:
+        return args.text
+    raise ReplylintError(Errors.E006)
+
+
+def _rewrite(args: argparse.Namespace) -> int:
+    from .rewrite import rewrite
+
+    context = _read_context(args.context) if args.context else None
+    result = rewrite(_linter(args), _draft_text(args), context)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return EXIT_CLEAN
+    print(result.text)
+    if result.placeholders:
+        names = ", ".join(dict.fromkeys(p.text for p in result.placeholders))
+        print(f"\nreplylint: fill in {names} before sending.", file=sys.stderr)
+    return EXIT_CLEAN
+
+
 def _check(args: argparse.Namespace) -> int:
     context = _read_context(args.context) if args.context else None
     if args.jsonl:
         return _check_jsonl(args, context)
-    if args.file:
-        text = read_text_file(args.file)
-    elif args.text == "-":
-        text = _read_stdin()
-    elif args.text is not None:
-        text = args.text
-    else:
-        raise ReplylintError(Errors.E006)
+    text = _draft_text(args)
     report = _linter(args).lint(text, context)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
@@ -152,6 +197,30 @@ def _eval(args: argparse.Namespace) -> int:
             for result in results:
                 print(f"\n[{result.name}] missed: {', '.join(result.missed) or '-'}")
                 print(f"[{result.name}] false alarms: {', '.join(result.false_alarms) or '-'}")
+    return EXIT_CLEAN
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from api.server import run
+        from api.settings import Settings
+    except ImportError as err:  # the API's dependencies are an extra
+        print(f"replylint: the API needs its extra: pip install 'replylint[api]' ({err})", file=sys.stderr)
+        return EXIT_ERROR
+    run(Settings.load(args.config, host=args.host, port=args.port, workers=args.workers))
+    return EXIT_CLEAN
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from api.keys import add_key
+
+    path = args.file or os.environ.get("REPLYLINT_API_KEYS_FILE")
+    if not path:
+        print("replylint: give the keys file with --file PATH or REPLYLINT_API_KEYS_FILE", file=sys.stderr)
+        return EXIT_ERROR
+    key = add_key(Path(path), args.name)
+    print(key)
+    print(f"Added key '{args.name}' to {path} (only its hash is stored). Send it as 'Authorization: Bearer <key>'.", file=sys.stderr)
     return EXIT_CLEAN
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+from spacy.tokens import Doc
 
 from .context import Context
 from .errors import Errors, ReplylintError
@@ -17,6 +21,8 @@ from .offsets import OffsetMap, utf16_length
 from .report import Finding, Report
 from .rules import Rule, RuleMatcher, load_rules
 from .segments import scoring_pairs, sentence_ranges
+from .slots import extract_slots
+from .suggest import add_suggestions
 from .voice import mask, quoted_ranges
 
 log = logging.getLogger("replylint")
@@ -52,18 +58,73 @@ class Linter:
         check_text(text, self.max_chars)
         Context.from_value(context)  # validated now; ticket checks consume it
         if not text.strip():
-            return Report(verdict="pass", score=0.0, text_length=len(text), text_length_utf16=utf16_length(text), model=self.model_name)
-        masked = mask(text, quoted_ranges(text))
-        doc = self.nlp(masked)
+            return self._empty_report(text)
+        draft = self._analyse(text, self.nlp(mask(text, quoted_ranges(text))))
+        return self._report(draft, self._score(draft.pairs))
+
+    def lint_batch(self, texts: Sequence[object], context: Context | dict[str, Any] | None = None) -> list[Report | ReplylintError]:
+        """Lint many drafts at once: spaCy and the model each run in batches across drafts.
+
+        Returns one entry per input, in order: a ``Report``, or the ``ReplylintError`` for bad input.
+        """
+        Context.from_value(context)
+        results: list[Report | ReplylintError | None] = [None] * len(texts)
+        pending: list[tuple[int, str]] = []
+        for index, text in enumerate(texts):
+            try:
+                check_text(text, self.max_chars)
+            except ReplylintError as err:
+                results[index] = err
+                continue
+            if text.strip():  # type: ignore[union-attr]
+                pending.append((index, text))  # type: ignore[arg-type]
+            else:
+                results[index] = self._empty_report(text)  # type: ignore[arg-type]
+        masked = [mask(text, quoted_ranges(text)) for _, text in pending]
+        drafts = [self._analyse(text, doc) for (_, text), doc in zip(pending, self.nlp.pipe(masked, batch_size=64), strict=True)]
+        all_pairs = [pair for draft in drafts for pair in draft.pairs]
+        probabilities = np.concatenate([self._score(all_pairs[i : i + 256]) for i in range(0, len(all_pairs), 256)] or [np.zeros((0, 0))])
+        cursor = 0
+        for (index, _), draft in zip(pending, drafts, strict=True):
+            results[index] = self._report(draft, probabilities[cursor : cursor + len(draft.pairs)])
+            cursor += len(draft.pairs)
+        return results  # type: ignore[return-value]
+
+    def _empty_report(self, text: str) -> Report:
+        return Report(verdict="pass", score=0.0, text_length=len(text), text_length_utf16=utf16_length(text), model=self.model_name)
+
+    def _analyse(self, text: str, doc: Doc) -> _Draft:
         offsets = OffsetMap(text)
         findings = findings_from_hits(text, offsets, self.rule_matcher(doc)) if self.rule_matcher else []
+        ranges = sentence_ranges(doc) if self.model is not None else []
+        pairs = scoring_pairs(doc.text, ranges) if self.model is not None else []
+        return _Draft(text, offsets, findings, ranges, [index for index, _ in pairs], [pair for _, pair in pairs])
+
+    def _score(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        if self.model is None or not pairs:
+            return np.zeros((len(pairs), 0), dtype=np.float32)
+        return self.model.score(pairs)
+
+    def _report(self, draft: _Draft, probabilities: np.ndarray) -> Report:
+        findings = draft.rule_findings
         if self.model is not None:
-            ranges = sentence_ranges(doc)
-            pairs = scoring_pairs(masked, ranges)
-            probabilities = self.model.score([pair for _, pair in pairs])
-            scored = [(ranges[index], probabilities[row]) for row, (index, _) in enumerate(pairs)]
-            findings = merge_model_scores(text, offsets, findings, scored, self.model.thresholds)
-        return build_report(text, findings, self.model_name)
+            scored = [(draft.ranges[index], probabilities[row]) for row, index in enumerate(draft.scored_indices)]
+            findings = merge_model_scores(draft.text, draft.offsets, findings, scored, self.model.thresholds)
+        if findings:
+            findings = add_suggestions(draft.text, draft.offsets, findings, extract_slots(draft.text))
+        return build_report(draft.text, findings, self.model_name)
+
+
+@dataclass
+class _Draft:
+    """One draft between analysis and scoring."""
+
+    text: str
+    offsets: OffsetMap
+    rule_findings: list[Finding]
+    ranges: list[tuple[int, int]]
+    scored_indices: list[int]
+    pairs: list[tuple[str, str]]
 
 
 def _load_model(model: ToneModel | Path | str | None) -> ToneModel | None:

@@ -37,6 +37,25 @@ class Errors(str, Enum):
     # Evaluation
     E301 = "Line {line} of '{path}' has no 'labels' list, so it cannot be evaluated. Add the expected labels ([] for a clean draft)."
     E302 = "Unknown label '{label}' on line {line} of '{path}'. Use taxonomy ids: {labels}."
+    # HTTP API (the number after the 4 follows the HTTP status where there is one: E413 -> 413)
+    E401 = "This server requires an API key. Send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'."
+    E403 = "The API key was not accepted. Check it for typos, or ask the server's operator for a key ('replylint keys add NAME')."
+    E404 = "There is no route {method} {path}. The endpoints are listed at /docs and /openapi.json."
+    E405 = "{method} is not allowed on {path}; use {allowed}."
+    E413 = "The request body is {size:,} bytes; the limit is {limit:,}. Send fewer or shorter drafts, or raise REPLYLINT_MAX_BODY_BYTES."
+    E414 = "The batch has {count:,} items; the limit is {limit:,}. Split it into several requests."
+    E415 = "Content type '{content_type}' is not supported on {path}; send {expected}."
+    E420 = "The request body is not valid JSON: {reason}. Send a JSON object such as {example}."
+    E422 = "{where}: {reason}. {hint}"
+    E423 = "Language '{language}' is not supported; replylint checks English replies. Use one of: {languages}."
+    E429 = "Rate limit reached: {limit} requests per minute for this key. Retry after {retry_after} s."
+    E450 = "Internal error while handling {method} {path}. Report it with request id {request_id}."
+    E453 = "The server is busy ({in_flight} drafts in progress). Retry after {retry_after} s, or run more workers or instances."
+    E454 = "Not ready: {reason}."
+    E470 = "Config file '{path}' could not be used: {reason}."
+    E471 = "Setting '{name}' (from {source}) is invalid: {reason}."
+    E472 = "API keys file '{path}', line {line}: {reason}. Each line is 'NAME sha256:HEX'; add keys with 'replylint keys add NAME --file {path}'."
+    E473 = "API keys file '{path}' could not be read: {reason}. Create it with 'replylint keys add NAME --file {path}'."
 
     def format(self, **kwargs: object) -> str:  # type: ignore[override]
         return f"[{self.name}] " + self.value.format(**kwargs)

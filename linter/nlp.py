@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import IS_SPACE, LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -16,9 +18,11 @@ from spacy.tokens import Doc
 @Language.component("replylint_line_breaks", assigns=["token.is_sent_start"])
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break: greetings, sign-offs and list items have no full stop."""
-    for token in doc[:-1]:
-        if "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    if "\n" not in doc.text:
+        return doc
+    for i in np.flatnonzero(doc.to_array(IS_SPACE)).tolist():
+        if i + 1 < len(doc) and "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -42,17 +46,20 @@ class LowerLemmatizer:
         self.cache: dict[int, int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
+        # Whole-array reads and writes: creating a Token object per token costs more than the lookup.
         cache = self.cache
-        for token in doc:
-            lower = token.lower
+        lowers = doc.to_array([LOWER])
+        lemmas = np.empty_like(lowers)
+        for i, lower in enumerate(lowers.tolist()):
             lemma = cache.get(lower)
             if lemma is None:
-                text = token.lower_
+                text = self.strings[lower]
                 found = self.table.get(text)
                 lemma = self.strings.add(found.lower() if isinstance(found, str) else text)
                 if len(cache) < 200_000:
                     cache[lower] = lemma
-            token.lemma = lemma
+            lemmas[i] = lemma
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 
 

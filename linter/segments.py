@@ -25,8 +25,13 @@ def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
     return ranges
 
 
+# A sentence still holding a placeholder ("[by when]") is a template the agent has yet to finish:
+# it is judged once filled in (rules still run on it meanwhile).
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
+
+
 def is_scorable(sentence: str) -> bool:
-    return len(_WORD.findall(sentence)) >= MIN_WORDS
+    return len(_WORD.findall(sentence)) >= MIN_WORDS and not _PLACEHOLDER.search(sentence)
 
 
 def model_input(masked_text: str, start: int, end: int) -> str:

@@ -12,3 +12,7 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session")
 def report_schema() -> dict:
     return json.loads((ROOT / "docs" / "report.schema.json").read_text())
+
+
+# Live API servers (real uvicorn processes) for tests/test_api_*.py.
+from api_conftest import api_server, keyed_server  # noqa: E402, F401

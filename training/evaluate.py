@@ -127,8 +127,8 @@ its scores to rate or discipline staff. English only.
   customer lines that must not count) with light noise (contractions, typos, case, punctuation),
   seed {run['seed']}: {run['drafts']} drafts per split. Sentences are split 80/10/10 by a hash of their
   text, so no authored sentence appears in two splits.
-- Thresholds were calibrated on the generated validation split only (target precision
-  {run['target_precision']}, at most {run['max_clean_flag_rate']:.1%} of clean validation sentences flagged per label):
+- Thresholds were calibrated on the generated validation split only (sentence precision at least
+  {run['target_precision']} per label, then raised until at most {run['max_clean_draft_rate']:.0%} of clean validation drafts are flagged):
   `{json.dumps(thresholds)}`.
 - Hyper-parameters: {run['epochs']} epochs, batch {run['batch_size']}, learning rate {run['learning_rate']} (head {run['head_learning_rate']}),
   max length {run['max_length']}, seed {run['seed']}; the full run config is in `config.json`.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from .calibrate import calibrate
@@ -24,7 +25,7 @@ def run(config_path: Path, models_dir: Path, work_dir: Path, *, evaluate_model: 
     started = time.time()
     config = RunConfig.load(config_path)
     data_dir = work_dir / "generated" / config.name
-    sentences = load_authored()
+    sentences = [replace(s, weight=config.near_miss_weight) if s.near_miss_of else s for s in load_authored()]
     counts = generate(sentences, GenerateConfig(seed=config.seed, drafts=config.drafts, noise=config.noise), data_dir)
     log(f"[1/5] generated {json.dumps(counts)} from {len(sentences)} authored sentences")
     checkpoint = train(config, data_dir, work_dir / "runs" / config.name / "checkpoint", log=log)

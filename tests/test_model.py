@@ -1,0 +1,147 @@
+"""The shipped classifier at run time: verification at load, no torch, caching, merging with rules."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import linter
+from linter import Linter, ReplylintError
+from linter.model import MANIFEST, ToneModel, default_model_dir, file_sha256
+
+MODEL_DIR = default_model_dir()
+pytestmark = pytest.mark.skipif(not (MODEL_DIR / "model.onnx").exists(), reason="no shipped model: run 'make model'")
+
+
+@pytest.fixture(scope="module")
+def tone_model() -> ToneModel:
+    return ToneModel(MODEL_DIR)
+
+
+def test_model_runtime_never_imports_torch_or_transformers() -> None:
+    script = (
+        "import sys, linter\n"
+        "drafts = ['Hi Mark, Expedia is a third party, please contact them.', 'This mailbox is not monitored.',"
+        " 'Thanks Ana, I have refunded the order today.']\n"
+        "reports = [linter.lint(d) for d in drafts]\n"
+        "assert linter.default_linter().model is not None\n"
+        "assert reports[0].findings and not reports[2].findings, [r.to_dict() for r in reports]\n"
+        "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_model_folder_is_complete_and_small() -> None:
+    manifest = json.loads((MODEL_DIR / MANIFEST).read_text())
+    assert set(manifest["files"]) == {"model.onnx", "tokenizer.json", "labels.json", "config.json", "thresholds.json"}
+    assert (MODEL_DIR / "model.onnx").stat().st_size <= 30 * 1024 * 1024
+    assert (MODEL_DIR / "MODEL_CARD.md").read_text().count("| `") >= 16  # per-label rows for dev and generated sets
+
+
+def _copy_model(tmp_path: Path) -> Path:
+    target = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, target)
+    return target
+
+
+def test_model_checksum_mismatch_is_a_clear_error(tmp_path: Path) -> None:
+    model_dir = _copy_model(tmp_path)
+    with open(model_dir / "model.onnx", "r+b") as handle:
+        handle.seek(1000)
+        handle.write(b"\x00\x01\x02\x03")
+    with pytest.raises(ReplylintError) as info:
+        ToneModel(model_dir)
+    assert info.value.code == "E202" and "model.onnx" in info.value.message
+
+
+def test_model_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    model_dir = _copy_model(tmp_path)
+    (model_dir / "tokenizer.json").unlink()
+    with pytest.raises(ReplylintError) as info:
+        ToneModel(model_dir)
+    assert info.value.code == "E201" and "tokenizer.json" in info.value.message
+
+
+def test_model_label_mismatch_is_a_clear_error(tmp_path: Path) -> None:
+    model_dir = _copy_model(tmp_path)
+    labels = json.loads((model_dir / "labels.json").read_text())
+    (model_dir / "labels.json").write_text(json.dumps(labels[::-1]))
+    manifest = json.loads((model_dir / MANIFEST).read_text())
+    manifest["files"]["labels.json"] = file_sha256(model_dir / "labels.json")
+    (model_dir / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(ReplylintError) as info:
+        ToneModel(model_dir)
+    assert info.value.code == "E203"
+
+
+def test_model_relint_after_one_word_edit_scores_only_the_changed_sentence(tone_model: ToneModel) -> None:
+    calls: list[int] = []
+    original_run = tone_model._run
+
+    def counting_run(pairs):
+        calls.append(len(pairs))
+        return original_run(pairs)
+
+    tone_model._run = counting_run  # type: ignore[method-assign]
+    try:
+        tone_model.cache_clear()
+        checker = Linter(model=tone_model)
+        draft = (
+            "Hi Dana,\n\nThanks for letting us know about the broken heater in room 214. "
+            "I've asked our maintenance lead to look at it this afternoon. "
+            "In the meantime I've moved your booking to room 305, which is ready now. "
+            "I'll call you at 6pm to check everything is fine.\n\nBest,\nOmar"
+        )
+        checker.lint(draft)
+        assert calls == [4]
+        checker.lint(draft.replace("this afternoon", "this morning"))
+        assert calls == [4, 2]  # the edited sentence and the one that has it as context
+        checker.lint(draft.replace("this afternoon", "this morning"))
+        assert calls == [4, 2]
+    finally:
+        del tone_model._run
+
+
+def test_model_finding_merges_with_rule_on_same_sentence() -> None:
+    text = (
+        "Hello Mark, I can understand how this experience would be frustrating for you. Expedia is an independent third party "
+        "brokerage service that is not affiliated with Enterprise. If given the wrong information such as the address and "
+        "pickup time, please contact Expedia for further investigation."
+    )
+    report = linter.lint(text)
+    deflects = [f for f in report.findings if f.label == "deflects_ownership"]
+    assert deflects, report.to_dict()
+    assert any(f.source == "both" and f.model_probability is not None and f.text != f.sentence.text for f in deflects)
+    assert report.model == MODEL_DIR.name or report.model
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Honestly, that side of things belongs to the airline, so it is not something our desk can get into.", "deflects_ownership"),
+        ("Our records show the parcel arrived safely, so as far as we are concerned the matter is settled.", "dismisses_problem"),
+    ],
+)
+def test_model_catches_paraphrases(text: str, label: str) -> None:
+    report = linter.lint(text)
+    assert label in report.labels, report.to_dict()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Priya,\n\nI'm sorry the router dropped again. I've booked Sam, our engineer, for tomorrow between 9:00 and 9:30 "
+        "and credited this month's line rental. I'll check in with you by 5pm tomorrow.\n\nBest,\nJon",
+        "Our partner DHL handles the last mile, so I've opened a trace with them myself and will update you by Friday noon.",
+        "I've logged this for you. If it's ever easier, you can also report problems on our website and follow their status there.",
+    ],
+)
+def test_model_stays_quiet_on_customer_first_replies(text: str) -> None:
+    assert linter.lint(text).findings == ()

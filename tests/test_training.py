@@ -1,0 +1,95 @@
+"""The training pipeline end to end on a tiny config: generate, train a few steps, export, quantize,
+calibrate, evaluate (with the ONNX-vs-PyTorch check) and load the result in the runtime."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+
+from linter import Linter  # noqa: E402
+from linter.model import ToneModel  # noqa: E402
+from linter.taxonomy import LABEL_IDS  # noqa: E402
+from training.config import RunConfig  # noqa: E402
+from training.corpus import load_authored  # noqa: E402
+from training.generate import GenerateConfig, add_noise, generate  # noqa: E402
+from training.pipeline import run  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SMOKE = ROOT / "training" / "configs" / "smoke.yaml"
+
+# Int8 logits move a little (up to ~0.25 seen) between fp32 and int8 and between padded batches.
+LOGIT_TOLERANCE = 0.5
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("smoke")
+    return run(SMOKE, base / "models", base / "work", log=lambda *_: None)
+
+
+def test_training_authored_corpus_meets_its_minimums() -> None:
+    sentences = load_authored()
+    per_label = {label: sum(s.label == label for s in sentences) for label in LABEL_IDS}
+    clean = [s for s in sentences if s.label is None]
+    assert min(per_label.values()) >= 250, per_label
+    assert len(clean) >= 1500
+    assert sum(s.near_miss_of is not None for s in clean) >= 400
+
+
+def test_training_dev_set_is_disjoint_from_training_sentences() -> None:
+    authored = {s.text.lower() for s in load_authored()}
+    dev = [json.loads(line)["text"] for line in (ROOT / "tests" / "data" / "dev_drafts.jsonl").read_text().splitlines()]
+    assert not [text for text in dev if text.lower() in authored]
+
+
+def test_training_generator_is_reproducible_and_splits_do_not_leak(tmp_path: Path) -> None:
+    sentences = load_authored()
+    config = GenerateConfig(seed=5, drafts={"train": 30, "val": 10, "test": 10})
+    generate(sentences, config, tmp_path / "a")
+    generate(sentences, config, tmp_path / "b")
+    for name in ("train_drafts.jsonl", "test_sentences.jsonl"):
+        assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text()
+    train = {json.loads(l)["sentence"] for l in (tmp_path / "a" / "train_sentences.jsonl").read_text().splitlines()}
+    singles_test = {json.loads(l)["sentence"] for l in (tmp_path / "a" / "test_sentences.jsonl").read_text().splitlines()
+                    if json.loads(l)["draft_id"] == "test-single"}
+    assert not train & singles_test
+
+
+def test_training_generated_drafts_carry_labels_only_for_agent_text(tmp_path: Path) -> None:
+    generate(load_authored(), GenerateConfig(seed=9, drafts={"train": 200, "val": 10, "test": 10}), tmp_path)
+    examples = [json.loads(l) for l in (tmp_path / "train_sentences.jsonl").read_text().splitlines()]
+    assert not [e for e in examples if e["sentence"].startswith(">")]
+    labelled = [e for e in examples if e["labels"]]
+    assert labelled and all(set(e["labels"]) <= set(LABEL_IDS) for e in labelled)
+
+
+def test_training_noise_changes_text_but_keeps_words() -> None:
+    rng = random.Random(3)
+    text = "I will not be able to help, do not reply to this email."
+    noisy = {add_noise(text, rng, 1.0) for _ in range(20)}
+    assert len(noisy) > 5
+
+
+def test_training_smoke_pipeline_produces_a_loadable_verified_model(smoke_run: Path) -> None:
+    model = ToneModel(smoke_run)
+    assert model.name == "smoke"
+    report = Linter(model=model).lint("Hi Ana,\n\nThat's handled by another department.\n\nBest,\nJo")
+    assert report.model == "smoke"
+    card = (smoke_run / "MODEL_CARD.md").read_text()
+    for heading in ("## Intended use", "## Training data", "## Evaluation", "## Known failure modes", "## Licence and attribution"):
+        assert heading in card
+    config = RunConfig.load(SMOKE)
+    assert json.loads((smoke_run / "config.json").read_text())["run_config"]["max_steps"] == config.max_steps
+
+
+def test_training_onnx_int8_agrees_with_pytorch_on_the_dev_set(smoke_run: Path) -> None:
+    metrics = json.loads((smoke_run / "metrics.json").read_text())
+    agreement = metrics["onnx_vs_pytorch"]
+    assert agreement["sentences"] > 500
+    assert agreement["max_abs_logit_diff"] <= LOGIT_TOLERANCE
+    assert agreement["decision_agreement"] >= 0.995
