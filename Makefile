@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.stamp-runtime
 FULL_STAMP := $(VENV)/.stamp-full
+GRAMMAR_STAMP := tests/grammar/node_modules/.stamp-npm-ci
+EXT := browser_extension
+EXT_STAMP := $(EXT)/node_modules/.stamp-npm-ci
 
 .PHONY: serve check-samples test test-python lint model bench bench-api clean-venv
 
@@ -30,9 +33,22 @@ serve: $(RUNTIME_STAMP)
 check-samples: $(RUNTIME_STAMP)
 	$(BIN)/replylint check --jsonl examples/drafts.jsonl || [ $$? -eq 1 ]
 
-## The whole test suite.
-test: $(FULL_STAMP)
+## The whole test suite: Python (core, model, training smoke run, API, rewrites with the harper.js
+## grammar checker), then the browser extension in Chromium.
+test: test-python test-extension
+
+test-python: $(FULL_STAMP) $(GRAMMAR_STAMP)
 	$(BIN)/python -m pytest
+
+$(GRAMMAR_STAMP): tests/grammar/package.json tests/grammar/package-lock.json
+	command -v npm >/dev/null 2>&1 || (apt-get update && apt-get install -y nodejs npm)
+	cd tests/grammar && npm ci --no-audit --no-fund
+	touch $@
+
+## Rebuild the shipped model from scratch: generate data, fine-tune, export int8 ONNX, calibrate,
+## evaluate and write models/replylint-minilm-l4/MODEL_CARD.md (about 15-30 minutes on 2 cores).
+model: $(FULL_STAMP)
+	$(BIN)/python -u -m training.pipeline training/configs/replylint-minilm-l4.yaml
 
 lint: $(FULL_STAMP)
 	$(BIN)/ruff check linter api training tests benchmarks
@@ -51,9 +67,6 @@ clean-venv:
 ## The browser extension: unit tests in Node, then end to end in Debian's Chromium (headless)
 ## against a real API server the tests start on 127.0.0.1. Installs Node, Chromium and the npm
 ## devDependencies when they are missing (apt-get needs root, as on CI).
-EXT := browser_extension
-EXT_STAMP := $(EXT)/node_modules/.stamp-npm-ci
-
 $(EXT_STAMP): $(EXT)/package.json $(EXT)/package-lock.json
 	command -v npm >/dev/null 2>&1 || (apt-get update && apt-get install -y nodejs npm)
 	cd $(EXT) && npm ci --no-audit --no-fund

@@ -1,7 +1,10 @@
 """HTTP API under load: a live ``replylint serve`` on 127.0.0.1, realistic 80-word drafts.
 
 Bounded runs at concurrency 1, 8 and 32 (each a fixed number of requests, capped in time) print
-requests per second and p50/p90/p99 latency; a short soak reports the server's memory (RSS of
+requests per second and p50/p90/p99 latency, twice: for new drafts, whose every sentence the
+server has never seen (the helpdesk case), and for re-lints of drafts it has seen (the extension
+re-checking a draft as the agent edits it, where the model's per-sentence cache answers). An empty
+draft measures the HTTP path alone. A short soak of new drafts reports the server's memory (RSS of
 all its processes) before and after; a burst past the admission bound shows how fast 503 comes.
 The load generator is a minimal keep-alive HTTP/1.1 client on asyncio, so that the client steals
 as little as possible of the two cores from the server it measures.
@@ -18,12 +21,15 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from itertools import cycle
 from pathlib import Path
 
 from .drafts import drafts_of_words
@@ -73,7 +79,7 @@ class Connection:
         self.writer.close()
 
 
-async def load(port: int, bodies: list[bytes], concurrency: int, requests: int, max_seconds: float) -> dict[str, float]:
+async def load(port: int, bodies: Iterator[bytes], concurrency: int, requests: int, max_seconds: float) -> dict[str, float]:
     """``requests`` POST /v1/lint over ``concurrency`` connections (stops early at ``max_seconds``)."""
     connections = [await Connection.open(port) for _ in range(concurrency)]
     latencies: list[float] = []
@@ -84,7 +90,7 @@ async def load(port: int, bodies: list[bytes], concurrency: int, requests: int, 
     async def worker(connection: Connection) -> None:
         nonlocal issued
         while issued < requests and time.perf_counter() < deadline:
-            body = bodies[issued % len(bodies)]
+            body = next(bodies)
             issued += 1
             started = time.perf_counter()
             status, _ = await connection.request("POST", "/v1/lint", body)
@@ -132,6 +138,20 @@ async def burst(port: int, body: bytes, concurrency: int) -> dict[str, float]:
         "refused_p50": statistics.median(refused) * 1000 if refused else float("nan"),
         "served_p50": statistics.median(served) * 1000 if served else float("nan"),
     }
+
+
+# -- the drafts ---------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"([.!?])(\s|$)")
+
+
+def new_drafts(count: int, seed: int) -> Iterator[bytes]:
+    """80-word drafts whose every sentence is new to the server (it caches model scores per sentence):
+    each sentence carries its own order number, as replies often do."""
+    numbers = iter(range(10**6, 10**7))
+    for text in drafts_of_words(80, count, seed=seed):
+        unique = _SENTENCE_END.sub(lambda m: f" (order {next(numbers)}){m.group(1)}{m.group(2)}", text)
+        yield json.dumps({"text": unique}).encode()
 
 
 # -- the server ------------------------------------------------------------------------------
@@ -212,44 +232,54 @@ def readyz(port: int) -> dict:
 # -- the run ---------------------------------------------------------------------------------
 
 
+def _row(name: str, concurrency: str, result: dict[str, float]) -> str:
+    values = (result["requests"], result["rps"], result["p50"], result["p90"], result["p99"], result["errors"])
+    return f"{name:<34} {concurrency:>11} {values[0]:>8.0f} {values[1]:>8.0f} {values[2]:>8.1f} {values[3]:>8.1f} {values[4]:>8.1f} {values[5]:>6.0f}"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench_api", description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="server worker processes (default 2: one per core)")
+    parser.add_argument("--inference-threads", type=int, help="REPLYLINT_INFERENCE_THREADS for the server (default: its default)")
     parser.add_argument("--requests", type=int, default=3000, help="requests per concurrency level (default 3000)")
     parser.add_argument("--max-seconds", type=float, default=20.0, help="cap per concurrency level (default 20 s)")
     parser.add_argument("--soak-seconds", type=float, default=60.0, help="soak length at concurrency 8 (default 60 s; 0 skips)")
     args = parser.parse_args([] if argv is None else argv)  # no argv: defaults (python -m benchmarks)
 
     print(
-        f"== api == server: replylint serve --workers {args.workers} on {HOST}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}"
+        f"== api == server: replylint serve --workers {args.workers} on {HOST} (inference threads: {args.inference_threads or 'default'}); {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}"
     )
-    drafts = drafts_of_words(80, 4000, seed=80)
-    bodies = [json.dumps({"text": text}).encode() for text in drafts]
-    print(f"drafts: {len(drafts)} distinct, {statistics.mean(len(t.split()) for t in drafts):.0f} words on average")
+    drafts = drafts_of_words(80, 200, seed=80)
+    print(
+        f"drafts: realistic replies from tests/data/dev_drafts.jsonl, {statistics.mean(len(t.split()) for t in drafts):.0f} words on average"
+    )
+    fresh = new_drafts(40_000, seed=81)
     port = free_port()
-    server = start_server(port, args.workers, {})
+    threads = {"REPLYLINT_INFERENCE_THREADS": str(args.inference_threads)} if args.inference_threads else {}
+    server = start_server(port, args.workers, threads)
     try:
         state = readyz(port)
         print(f"model: {state['model'] or 'none (rules alone)'}; rules: {state['rules']}")
-        asyncio.run(load(port, bodies[-500:], 8, 500, 30))  # warm-up: caches, lazy imports, every worker
-        print(f"{'concurrency':>11} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'errors':>6}")
-        for concurrency in (1, 8, 32):
-            result = asyncio.run(load(port, bodies, concurrency, args.requests, args.max_seconds))
-            print(
-                f"{concurrency:>11} {result['requests']:>8.0f} {result['rps']:>8.0f} {result['p50']:>8.1f} {result['p90']:>8.1f} {result['p99']:>8.1f} {result['errors']:>6.0f}"
-            )
-        empty = asyncio.run(load(port, [b'{"text": ""}'], 8, args.requests, args.max_seconds))
-        print(
-            f"{'8 (empty)':>11} {empty['requests']:>8.0f} {empty['rps']:>8.0f} {empty['p50']:>8.1f} {empty['p90']:>8.1f} {empty['p99']:>8.1f} {empty['errors']:>6.0f}"
-            "   <- the HTTP path alone: parse, validate, thread hop, JSON out"
+        relint = cycle([json.dumps({"text": text}).encode() for text in drafts])
+        asyncio.run(load(port, relint, 8, 600, 60))  # warm-up: lazy imports, every worker, and these 200 drafts
+        header = (
+            f"{'':<34} {'concurrency':>11} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'errors':>6}"
         )
+        print(header)
+        runs = [("new drafts (every sentence unseen)", fresh), ("re-lint (drafts seen before)", relint)]
+        for name, bodies in runs:
+            for concurrency in (1, 8, 32):
+                result = asyncio.run(load(port, bodies, concurrency, args.requests, args.max_seconds))
+                print(_row(name, str(concurrency), result))
+        empty = asyncio.run(load(port, cycle([b'{"text": ""}']), 8, args.requests, args.max_seconds))
+        print(_row("empty draft: the HTTP path alone", "8", empty))
         print(TARGETS)
         if args.soak_seconds > 0:
             before = process_tree_rss(server.pid)
-            result = asyncio.run(load(port, bodies, 8, 10**9, args.soak_seconds))
+            result = asyncio.run(load(port, fresh, 8, 10**9, args.soak_seconds))
             after = process_tree_rss(server.pid)
             print(
-                f"soak: {result['requests']:.0f} requests in {result['seconds']:.0f} s at concurrency 8 "
+                f"soak (new drafts, fills the caches): {result['requests']:.0f} requests in {result['seconds']:.0f} s at concurrency 8 "
                 f"({result['rps']:.0f} req/s, p99 {result['p99']:.1f} ms, {result['errors']:.0f} errors); "
                 f"server RSS {before:.0f} MiB before, {after:.0f} MiB after ({after - before:+.1f} MiB)"
             )
@@ -260,8 +290,8 @@ def main(argv: list[str] | None = None) -> None:
     port = free_port()
     server = start_server(port, 1, {"REPLYLINT_MAX_IN_FLIGHT": "4", "REPLYLINT_INFERENCE_THREADS": "1"})
     try:
-        asyncio.run(load(port, bodies[:50], 1, 50, 10))
-        result = asyncio.run(burst(port, bodies[0], 64))
+        asyncio.run(load(port, fresh, 1, 50, 10))
+        result = asyncio.run(burst(port, next(fresh), 64))
         print(
             f"overload (1 worker, 4 slots, 64 at once): {result['served']:.0f} served (p50 {result['served_p50']:.1f} ms), "
             f"{result['refused']:.0f} refused with 503 (p50 {result['refused_p50']:.1f} ms)"

@@ -1,0 +1,128 @@
+"""/v1/lint, /v1/lint/batch, /v1/labels, /v1/rules against a live server."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from api_conftest import LiveServer
+
+from linter.taxonomy import LABEL_IDS
+
+ENTERPRISE = (
+    "Hello Mark, I can understand how this experience would be frustrating for you. Expedia is an independent "
+    "third party brokerage service that is not affiliated with Enterprise. If given the wrong information such "
+    "as the address and pickup time, please contact Expedia for further investigation."
+)
+CLEAN = "Hi Priya, I've booked an engineer for tomorrow at 9:00 and credited this month's line rental. I'll call you by 5pm."
+
+
+def _utf16_slice(text: str, start: int, end: int) -> str:
+    return text.encode("utf-16-le", "surrogatepass")[start * 2 : end * 2].decode("utf-16-le", "surrogatepass")
+
+
+def _assert_offsets(text: str, report: dict) -> None:
+    for finding in report["findings"]:
+        for span in (finding, finding["sentence"], *finding["suggestions"]):
+            assert text[span["start"] : span["end"]] == span["text"]
+            assert _utf16_slice(text, span["start_utf16"], span["end_utf16"]) == span["text"]
+
+
+def test_api_lint_returns_the_report(api_server: LiveServer, report_schema: dict) -> None:
+    with api_server.client() as client:
+        response = client.post(
+            "/v1/lint", json={"text": ENTERPRISE, "context": {"company": "Enterprise", "partners": ["Expedia"]}}
+        )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    report = response.json()
+    jsonschema.validate(report, report_schema)
+    assert "deflects_ownership" in report["labels"]
+    assert report["verdict"] in ("warn", "fail") and 0 < report["score"] <= 1
+    _assert_offsets(ENTERPRISE, report)
+    assert any(finding["suggestions"] for finding in report["findings"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😀😀 You will not receive a reply. 👍",
+        "Thanks 🙏🏽 for waiting.\n\nThis mailbox is not monitored.",
+        "Ça va? 𝒜 As I already explained, this is not possible.",
+    ],
+)
+def test_api_lint_offsets_in_both_units(api_server: LiveServer, report_schema: dict, text: str) -> None:
+    with api_server.client() as client:
+        report = client.post("/v1/lint", json={"text": text}).json()
+    jsonschema.validate(report, report_schema)
+    assert report["findings"], report
+    assert report["text_length"] == len(text)
+    assert report["text_length_utf16"] == len(text.encode("utf-16-le")) // 2
+    _assert_offsets(text, report)
+
+
+def test_api_lint_clean_and_empty_drafts_pass(api_server: LiveServer) -> None:
+    with api_server.client() as client:
+        for text in (CLEAN, "", "   \n"):
+            report = client.post("/v1/lint", json={"text": text}).json()
+            assert report["verdict"] == "pass" and report["findings"] == [], text
+
+
+def test_api_lint_batch_keeps_order_and_isolates_bad_items(api_server: LiveServer, report_schema: dict) -> None:
+    items = [
+        {"id": "door", "text": "You will not receive a reply."},
+        {"id": 2, "text": 42},
+        {"id": "clean", "text": CLEAN},
+        "not an object",
+        {"id": "long", "text": "x" * 50_001},
+        {"id": "ctx", "text": "This mailbox is not monitored.", "context": {"partners": "Expedia"}},
+        {"id": "extra", "text": "Hello", "colour": "red"},
+        {"text": ENTERPRISE},
+    ]
+    with api_server.client() as client:
+        response = client.post("/v1/lint/batch", json={"items": items})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == len(items) and [r["index"] for r in body["results"]] == list(range(len(items)))
+    results = body["results"]
+    assert [r["id"] for r in results] == ["door", 2, "clean", None, "long", "ctx", "extra", None]
+    assert results[0]["report"]["labels"] == ["closes_the_door"]
+    assert results[1]["error"]["code"] == "E422" and "items[1].text" in results[1]["error"]["message"]
+    assert results[2]["report"]["verdict"] == "pass"
+    assert results[3]["error"]["code"] == "E422"
+    assert results[4]["error"]["code"] == "E001"
+    assert results[5]["error"]["code"] == "E422" and "partners" in results[5]["error"]["message"]
+    assert results[6]["error"]["code"] == "E422" and "colour" in results[6]["error"]["message"]
+    assert "deflects_ownership" in results[7]["report"]["labels"]
+    assert body["errors"] == 5
+    for result in results:
+        if "report" in result:
+            jsonschema.validate(result["report"], report_schema)
+
+
+def test_api_lint_batch_of_a_thousand(api_server: LiveServer) -> None:
+    texts = [f"Ticket {i}: you will not receive a reply." if i % 2 else f"Ticket {i}: I've fixed it today." for i in range(1000)]
+    with api_server.client() as client:
+        body = client.post("/v1/lint/batch", json={"items": [{"id": i, "text": t} for i, t in enumerate(texts)]}).json()
+    assert body["count"] == 1000 and body["errors"] == 0
+    for i, result in enumerate(body["results"]):
+        assert result["id"] == i and result["report"]["text_length"] == len(texts[i])
+        assert ("closes_the_door" in result["report"]["labels"]) == bool(i % 2)
+
+
+def test_api_labels_are_the_taxonomy(api_server: LiveServer) -> None:
+    with api_server.client() as client:
+        labels = client.get("/v1/labels").json()["labels"]
+    assert [label["id"] for label in labels] == list(LABEL_IDS)
+    for label in labels:
+        assert label["name"] and label["description"] and label["customer_hears"] and label["rewrite_direction"]
+
+
+def test_api_rules_list_the_loaded_rules(api_server: LiveServer) -> None:
+    from linter.rules import load_rules
+
+    with api_server.client() as client:
+        rules = client.get("/v1/rules").json()["rules"]
+    assert {rule["id"] for rule in rules} == {rule.id for rule in load_rules()}
+    for rule in rules:
+        assert rule["label"] in LABEL_IDS and rule["id"].startswith(rule["label"] + ".")
+        assert rule["message"] and rule["severity"] in ("error", "warning", "info")
