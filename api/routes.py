@@ -28,6 +28,7 @@ from .schemas import (
     LTLanguageOut,
     ReadyResponse,
     ReportOut,
+    RewriteOut,
     RulesResponse,
 )
 from .service import BatchItem, LintService
@@ -73,6 +74,16 @@ async def lint(body: LintRequest, request: Request) -> Response:
     context = body.context.to_core() if body.context else None
     report = await _service(request).lint(body.text, context)
     return JSONBody(report.to_dict())
+
+
+@v1.post(
+    "/rewrite", response_model=None, responses={200: {"model": RewriteOut, "description": "The rewritten draft and its edits."}}
+)
+async def rewrite(body: LintRequest, request: Request) -> Response:
+    """Rewrite a draft customer-first: the new text, the edits (original offsets, both kinds) and the placeholders to fill."""
+    context = body.context.to_core() if body.context else None
+    result = await _service(request).rewrite(body.text, context)
+    return JSONBody(result.to_dict())
 
 
 @v1.post(

@@ -160,6 +160,41 @@ class ReportOut(BaseModel):
     findings: list[FindingOut]
 
 
+class EditOut(BaseModel):
+    """One change of a rewrite; offsets refer to the ORIGINAL draft."""
+
+    start: int
+    end: int
+    start_utf16: int
+    end_utf16: int
+    old: str = Field(description="The original text of [start, end); empty for an insertion.")
+    new: str = Field(description="What replaces it; empty for a deletion.")
+    reason: str
+    label: str | None
+    rule_id: str | None
+    placeholders: list[str] = Field(description="Bracketed slots in `new` the agent must fill, e.g. [by when].")
+
+
+class PlaceholderOut(BaseModel):
+    """A slot to fill; offsets refer to the NEW text."""
+
+    text: str
+    start: int
+    end: int
+    start_utf16: int
+    end_utf16: int
+
+
+class RewriteOut(BaseModel):
+    """The whole-draft rewrite: new text, the edits that make it, the placeholders to fill."""
+
+    text: str
+    edits: list[EditOut]
+    placeholders: list[PlaceholderOut]
+    report: ReportOut = Field(description="The lint report of the original draft.")
+    after: ReportOut | None = Field(description="The lint report of the rewritten draft.")
+
+
 class BatchResultOut(BaseModel):
     index: int = Field(description="Position of the item in the request.")
     id: str | int | None

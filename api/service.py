@@ -18,9 +18,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from linter import Linter, Report
+from linter import Linter, Report, Rewrite
 from linter.errors import Errors, ReplylintError
 from linter.model import default_model_dir
+from linter.rewrite import rewrite as rewrite_draft
 
 from .errors import ApiError
 from .metrics import Metrics
@@ -108,7 +109,9 @@ class LintService:
         self._lock = threading.Lock()
         self._in_flight = 0
         self._label_counters: dict[str, Any] = {}
-        self._draft_counters = {endpoint: metrics.drafts.labels(endpoint) for endpoint in ("lint", "batch", "languagetool")}
+        self._draft_counters = {
+            endpoint: metrics.drafts.labels(endpoint) for endpoint in ("lint", "batch", "languagetool", "rewrite")
+        }
         self.readiness = Readiness(
             False, self.model_loaded, linter.model_name, settings.require_model, len(linter.rules), "not run"
         )
@@ -190,6 +193,18 @@ class LintService:
             raise ApiError.from_core(err) from None
         self._record(report, endpoint)
         return report
+
+    async def rewrite(self, text: str, context: dict[str, Any] | None) -> Rewrite:
+        """Rewrite one draft in the pool (the same limits and admission as ``lint``)."""
+        if len(text) > self.settings.max_chars:
+            raise ApiError(413, Errors.E001, length=len(text), limit=self.settings.max_chars)
+        slot = self._admit()
+        try:
+            result = await asyncio.wrap_future(self._submit(slot, rewrite_draft, self.linter, text, context))
+        except ReplylintError as err:
+            raise ApiError.from_core(err) from None
+        self._record(result.report, "rewrite")
+        return result
 
     async def lint_batch(self, items: Sequence[BatchItem]) -> list[Report | ApiError]:
         """Lint items in order, a chunk per job; an item's error is its own entry, the rest still run."""

@@ -45,7 +45,9 @@ def bench_rules() -> None:
     for draft in drafts:
         linter.lint(draft)
     elapsed = time.perf_counter() - started
-    print(f"rules only, 80-word drafts, one core: {len(drafts) / elapsed:,.0f} drafts/s ({elapsed / len(drafts) * 1000:.2f} ms/draft)")
+    print(
+        f"rules only, 80-word drafts, one core: {len(drafts) / elapsed:,.0f} drafts/s ({elapsed / len(drafts) * 1000:.2f} ms/draft)"
+    )
 
 
 def bench_model(threads: int) -> None:
@@ -109,7 +111,7 @@ samples = []
 for draft in drafts_of_words(80, 200, seed=80):
     started = time.perf_counter()
     masked = mask(draft, quoted_ranges(draft))
-    pairs = [p for _, p in scoring_pairs(masked, sentence_ranges(english()(masked)))]
+    pairs = [p for _, p in scoring_pairs(masked, sentence_ranges(english()(masked)), config.context_words)]
     if pairs:
         inputs = tokenizer([s for s, _ in pairs], [c for _, c in pairs], truncation='longest_first', max_length=config.max_length, padding=True, return_tensors='pt')
         with torch.no_grad():
@@ -135,8 +137,14 @@ def bench_process() -> None:
         "for d in drafts_of_words(80, 300, seed=3): linter.lint(d)\n"
         "print(json.dumps({'cold': cold, 'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     if result.returncode:
         print("process: failed:", result.stderr.strip().splitlines()[-1:])
         return

@@ -1,18 +1,17 @@
 """replylint: a linter for customer-support reply drafts.
 
-    >>> import linter
-    >>> report = linter.lint("You will not receive a reply.")
-    >>> report.labels
-    ('closes_the_door',)
+>>> import linter
+>>> report = linter.lint("You will not receive a reply.")
+>>> report.labels
+('closes_the_door',)
 """
 
 from __future__ import annotations
 
-from . import _spacy_without_torch  # noqa: F401  (must run before spaCy is imported)
-
 from functools import lru_cache  # noqa: E402
 from typing import Any
 
+from . import _spacy_without_torch  # noqa: F401  (must run before spaCy is imported)
 from .context import Context
 from .core import Linter
 from .errors import Errors, ReplylintError
@@ -23,8 +22,22 @@ from .taxonomy import LABEL_IDS, LABELS
 __version__ = "0.1.0"
 
 __all__ = [
-    "Context", "Edit", "Errors", "Rewrite", "Finding", "LABELS", "LABEL_IDS", "Linter", "Report", "ReplylintError",
-    "SCHEMA_VERSION", "Span", "Suggestion", "default_linter", "lint", "rewrite",
+    "Context",
+    "Edit",
+    "Errors",
+    "Rewrite",
+    "Finding",
+    "LABELS",
+    "LABEL_IDS",
+    "Linter",
+    "Report",
+    "ReplylintError",
+    "SCHEMA_VERSION",
+    "Span",
+    "Suggestion",
+    "default_linter",
+    "lint",
+    "rewrite",
 ]
 
 

@@ -160,11 +160,18 @@ def _check_jsonl(args: argparse.Namespace, context: Any) -> int:
                 if isinstance(record, dict) and "id" in record:
                     record_id = record["id"]
                 if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                    raise ReplylintError(Errors.E005, line=number, path=args.jsonl, reason="expected an object with a string 'text'")
+                    raise ReplylintError(
+                        Errors.E005, line=number, path=args.jsonl, reason="expected an object with a string 'text'"
+                    )
                 report = linter.lint(record["text"], record.get("context", context))
             except json.JSONDecodeError as err:
                 any_errors = True
-                _emit({"id": record_id, "error": {"code": "E005", "message": Errors.E005.format(line=number, path=args.jsonl, reason=err.msg)}})
+                _emit(
+                    {
+                        "id": record_id,
+                        "error": {"code": "E005", "message": Errors.E005.format(line=number, path=args.jsonl, reason=err.msg)},
+                    }
+                )
                 continue
             except ReplylintError as err:
                 any_errors = True
@@ -172,7 +179,15 @@ def _check_jsonl(args: argparse.Namespace, context: Any) -> int:
                 continue
             any_findings = any_findings or bool(report.findings)
             body = report.to_dict()
-            _emit({"id": record_id, "labels": body["labels"], "score": body["score"], "verdict": body["verdict"], "findings": body["findings"]})
+            _emit(
+                {
+                    "id": record_id,
+                    "labels": body["labels"],
+                    "score": body["score"],
+                    "verdict": body["verdict"],
+                    "findings": body["findings"],
+                }
+            )
     if any_errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if any_findings else EXIT_CLEAN
@@ -220,7 +235,9 @@ def _keys(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     key = add_key(Path(path), args.name)
     print(key)
-    print(f"Added key '{args.name}' to {path} (only its hash is stored). Send it as 'Authorization: Bearer <key>'.", file=sys.stderr)
+    print(
+        f"Added key '{args.name}' to {path} (only its hash is stored). Send it as 'Authorization: Bearer <key>'.", file=sys.stderr
+    )
     return EXIT_CLEAN
 
 
@@ -269,6 +286,7 @@ _BOLD, _DIM, _RESET, _UNDERLINE = "\033[1m", "\033[2m", "\033[0m", "\033[4m"
 
 def render_report(text: str, report: Report, *, color: bool) -> str:
     """Human-readable findings: position, label, message, the sentence with the span highlighted, suggestion."""
+
     def paint(code: str, value: str) -> str:
         return f"{code}{value}{_RESET}" if color else value
 

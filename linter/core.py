@@ -62,7 +62,9 @@ class Linter:
         draft = self._analyse(text, self.nlp(mask(text, quoted_ranges(text))))
         return self._report(draft, self._score(draft.pairs))
 
-    def lint_batch(self, texts: Sequence[object], context: Context | dict[str, Any] | None = None) -> list[Report | ReplylintError]:
+    def lint_batch(
+        self, texts: Sequence[object], context: Context | dict[str, Any] | None = None
+    ) -> list[Report | ReplylintError]:
         """Lint many drafts at once: spaCy and the model each run in batches across drafts.
 
         Returns one entry per input, in order: a ``Report``, or the ``ReplylintError`` for bad input.
@@ -83,7 +85,9 @@ class Linter:
         masked = [mask(text, quoted_ranges(text)) for _, text in pending]
         drafts = [self._analyse(text, doc) for (_, text), doc in zip(pending, self.nlp.pipe(masked, batch_size=64), strict=True)]
         all_pairs = [pair for draft in drafts for pair in draft.pairs]
-        probabilities = np.concatenate([self._score(all_pairs[i : i + 256]) for i in range(0, len(all_pairs), 256)] or [np.zeros((0, 0))])
+        probabilities = np.concatenate(
+            [self._score(all_pairs[i : i + 256]) for i in range(0, len(all_pairs), 256)] or [np.zeros((0, 0))]
+        )
         cursor = 0
         for (index, _), draft in zip(pending, drafts, strict=True):
             results[index] = self._report(draft, probabilities[cursor : cursor + len(draft.pairs)])
@@ -91,13 +95,15 @@ class Linter:
         return results  # type: ignore[return-value]
 
     def _empty_report(self, text: str) -> Report:
-        return Report(verdict="pass", score=0.0, text_length=len(text), text_length_utf16=utf16_length(text), model=self.model_name)
+        return Report(
+            verdict="pass", score=0.0, text_length=len(text), text_length_utf16=utf16_length(text), model=self.model_name
+        )
 
     def _analyse(self, text: str, doc: Doc) -> _Draft:
         offsets = OffsetMap(text)
         findings = findings_from_hits(text, offsets, self.rule_matcher(doc)) if self.rule_matcher else []
         ranges = sentence_ranges(doc) if self.model is not None else []
-        pairs = scoring_pairs(doc.text, ranges) if self.model is not None else []
+        pairs = scoring_pairs(doc.text, ranges, self.model.context_words) if self.model is not None else []
         return _Draft(text, offsets, findings, ranges, [index for index, _ in pairs], [pair for _, pair in pairs])
 
     def _score(self, pairs: list[tuple[str, str]]) -> np.ndarray:

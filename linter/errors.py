@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 
 
-class Errors(str, Enum):
+class Errors(Enum):
     # Input text
     E001 = "The text is {length:,} characters long; the limit is {limit:,}. Split the draft or raise the limit."
     E002 = "Expected the draft as a string, got {type_name}. Send the text itself, not a {type_name}."
@@ -35,7 +35,9 @@ class Errors(str, Enum):
     E204 = "Model '{path}' could not be loaded by onnxruntime: {reason}."
     E205 = "Thresholds in '{path}' are invalid: {reason}."
     # Evaluation
-    E301 = "Line {line} of '{path}' has no 'labels' list, so it cannot be evaluated. Add the expected labels ([] for a clean draft)."
+    E301 = (
+        "Line {line} of '{path}' has no 'labels' list, so it cannot be evaluated. Add the expected labels ([] for a clean draft)."
+    )
     E302 = "Unknown label '{label}' on line {line} of '{path}'. Use taxonomy ids: {labels}."
     # HTTP API (the number after the 4 follows the HTTP status where there is one: E413 -> 413)
     E401 = "This server requires an API key. Send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'."

@@ -144,7 +144,11 @@ def format_results(results: list[EvalResult]) -> str:
             row += f"{score.precision:>7.3f} {score.recall:>7.3f} {score.f1:>7.3f}  "
         lines.append(row + f"(n={results[0].labels[index].support})")
     lines.append("")
-    for title, attr in (("macro F1", "macro_f1"), ("draft recall (problem drafts)", "draft_recall"), ("clean drafts flagged", "clean_flag_rate")):
+    for title, attr in (
+        ("macro F1", "macro_f1"),
+        ("draft recall (problem drafts)", "draft_recall"),
+        ("clean drafts flagged", "clean_flag_rate"),
+    ):
         lines.append(f"{title:<32}" + "".join(f"{n}={getattr(r, attr):.3f}  " for n, r in zip(names, results, strict=True)))
     first = results[0]
     lines.append(f"drafts: {first.drafts} ({first.problem_drafts} with problems, {first.clean_drafts} clean)")

@@ -81,7 +81,9 @@ def merge_model_scores(
             label = LABEL_IDS[column]
             probability = round(float(probabilities[column]), 4)
             above = probabilities[column] >= thresholds[column]
-            matching = [i for i, f in enumerate(findings) if f.label == label and f.source != "model" and f.start < end and f.end > start]
+            matching = [
+                i for i, f in enumerate(findings) if f.label == label and f.source != "model" and f.start < end and f.end > start
+            ]
             for i in matching:
                 findings[i] = replace(findings[i], model_probability=probability, source="both" if above else "rule")
             if above and not matching:

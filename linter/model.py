@@ -58,12 +58,17 @@ class ToneModel:
                 raise ReplylintError(Errors.E202, path=self.model_dir / name, expected=expected, actual=actual)
         labels = json.loads((self.model_dir / "labels.json").read_text())
         if tuple(labels) != LABEL_IDS:
-            raise ReplylintError(Errors.E203, path=self.model_dir / "labels.json", found=", ".join(labels), expected=", ".join(LABEL_IDS))
+            raise ReplylintError(
+                Errors.E203, path=self.model_dir / "labels.json", found=", ".join(labels), expected=", ".join(LABEL_IDS)
+            )
         self.config = json.loads((self.model_dir / "config.json").read_text())
         self.name: str = self.config["name"]
+        self.context_words: int | None = self.config.get("context_words")
         raw_thresholds = json.loads((self.model_dir / "thresholds.json").read_text())
         if set(raw_thresholds) != set(LABEL_IDS) or not all(0.0 < float(v) <= 1.0 for v in raw_thresholds.values()):
-            raise ReplylintError(Errors.E205, path=self.model_dir / "thresholds.json", reason="need one value in (0, 1] per label")
+            raise ReplylintError(
+                Errors.E205, path=self.model_dir / "thresholds.json", reason="need one value in (0, 1] per label"
+            )
         self.thresholds = np.array([float(raw_thresholds[label]) for label in LABEL_IDS], dtype=np.float32)
 
         self.tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
@@ -74,7 +79,9 @@ class ToneModel:
         options.intra_op_num_threads = threads or int(os.environ.get("REPLYLINT_MODEL_THREADS", "1"))
         options.inter_op_num_threads = 1
         try:
-            self.session = onnxruntime.InferenceSession(str(self.model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"])
+            self.session = onnxruntime.InferenceSession(
+                str(self.model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"]
+            )
         except Exception as err:  # onnxruntime raises its own exception types
             raise ReplylintError(Errors.E204, path=self.model_dir / "model.onnx", reason=str(err)) from err
         self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()

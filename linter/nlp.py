@@ -27,7 +27,7 @@ def line_breaks(doc: Doc) -> Doc:
 
 
 @Language.factory("replylint_lemmas", assigns=["token.lemma"])
-def make_lemmatizer(nlp: Language, name: str) -> "LowerLemmatizer":
+def make_lemmatizer(nlp: Language, name: str) -> LowerLemmatizer:
     return LowerLemmatizer(nlp.vocab.strings)
 
 

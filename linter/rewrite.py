@@ -19,13 +19,16 @@ from .offsets import OffsetMap
 from .report import Finding, Report, Span
 from .rules import PLACEHOLDER
 from .slots import extract_slots
-from .voice import quoted_ranges
 from .suggest import REASONS, TEMPLATES, fill, replacement_range
+from .voice import quoted_ranges
 
 MAX_GROWTH = 1.6
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 # A sentence that points the customer to a channel for next time: it goes after the fix.
-_PROCESS_NOTE = re.compile(r"\b(?:in (?:the )?future|next time|going forward|you can also|alternatively)\b.{0,80}\b(?:website|portal|online|app|form|ticket|phone|hotline|email|chat)\b", re.I)
+_PROCESS_NOTE = re.compile(
+    r"\b(?:in (?:the )?future|next time|going forward|you can also|alternatively)\b.{0,80}\b(?:website|portal|online|app|form|ticket|phone|hotline|email|chat)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,16 @@ class Edit:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "start": self.span.start, "end": self.span.end,
-            "start_utf16": self.span.start_utf16, "end_utf16": self.span.end_utf16,
-            "old": self.span.text, "new": self.new, "reason": self.reason,
-            "label": self.label, "rule_id": self.rule_id, "placeholders": list(self.placeholders),
+            "start": self.span.start,
+            "end": self.span.end,
+            "start_utf16": self.span.start_utf16,
+            "end_utf16": self.span.end_utf16,
+            "old": self.span.text,
+            "new": self.new,
+            "reason": self.reason,
+            "label": self.label,
+            "rule_id": self.rule_id,
+            "placeholders": list(self.placeholders),
         }
 
 
@@ -100,7 +109,9 @@ def rewrite(linter: Linter, text: str, context: Context | dict[str, Any] | None 
             finding = by_range[(start, end)]
             span = Span(start, end, offsets.utf16(start), offsets.utf16(end), text[start:end])
             if (start, end) not in members:
-                edits.append(Edit(span, "", REASONS[finding.label] + " (Merged into the sentence above.)", finding.label, finding.rule_id))
+                edits.append(
+                    Edit(span, "", REASONS[finding.label] + " (Merged into the sentence above.)", finding.label, finding.rule_id)
+                )
                 continue
             group_slots = [s for s in slots if any(a <= s.start and s.end <= b for a, b in members[(start, end)])]
             new = fill(finding.label, variant[(start, end)], group_slots, slots, kept)
@@ -157,8 +168,13 @@ def _move_process_notes(text: str, offsets: OffsetMap, edits: list[Edit], report
             start += 1
         if any(a < end and start < b for a, b in taken) or not _PROCESS_NOTE.search(text, start, end):
             continue
-        moves.append(Edit(Span(start, end, offsets.utf16(start), offsets.utf16(end), text[start:end]), "",
-                          "Handle the problem first; the process note moves after the fix."))
+        moves.append(
+            Edit(
+                Span(start, end, offsets.utf16(start), offsets.utf16(end), text[start:end]),
+                "",
+                "Handle the problem first; the process note moves after the fix.",
+            )
+        )
         moved_text.append(text[start:end])
     if moves:
         point = last_fix_end

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import yaml
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from .errors import Errors, ReplylintError
@@ -30,8 +30,16 @@ PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
 
 _FILE_KEYS = {"label", "severity", "rules"}
 _RULE_KEYS = {
-    "id", "message", "severity", "patterns", "antipatterns", "replacement", "replaces",
-    "incorrect", "correct", "description",
+    "id",
+    "message",
+    "severity",
+    "patterns",
+    "antipatterns",
+    "replacement",
+    "replaces",
+    "incorrect",
+    "correct",
+    "description",
 }
 _REQUIRED_RULE_KEYS = ("id", "message", "patterns", "incorrect", "correct")
 _CASELESS_ATTRS = {"LOWER", "LEMMA", "NORM"}
@@ -111,7 +119,9 @@ def load_rule_file(path: Path) -> list[Rule]:
     except yaml.YAMLError as err:
         raise ReplylintError(Errors.E101, path=path, reason=str(err).replace("\n", " ")) from err
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise ReplylintError(Errors.E106, path=path, rule_id="-", reason="the file must be a mapping with 'label' and a 'rules' list")
+        raise ReplylintError(
+            Errors.E106, path=path, rule_id="-", reason="the file must be a mapping with 'label' and a 'rules' list"
+        )
     for key in data:
         if key not in _FILE_KEYS and key != "__line__":
             raise ReplylintError(Errors.E102, path=path, rule_id="-", key=key, allowed=", ".join(sorted(_FILE_KEYS)))
@@ -147,9 +157,16 @@ def _parse_rule(path: Path, label: str, default_severity: str, raw: Any) -> Rule
     incorrect = tuple(_parse_incorrect(where, rule_id, i, ex) for i, ex in enumerate(raw["incorrect"], 1))
     correct = tuple(raw["correct"])
     if len(incorrect) < MIN_EXAMPLES or len(correct) < MIN_EXAMPLES:
-        raise ReplylintError(Errors.E106, path=where, rule_id=rule_id, reason=f"needs at least {MIN_EXAMPLES} 'incorrect' and {MIN_EXAMPLES} 'correct' examples")
+        raise ReplylintError(
+            Errors.E106,
+            path=where,
+            rule_id=rule_id,
+            reason=f"needs at least {MIN_EXAMPLES} 'incorrect' and {MIN_EXAMPLES} 'correct' examples",
+        )
     if not all(isinstance(c, str) and "<marker>" not in c for c in correct):
-        raise ReplylintError(Errors.E106, path=where, rule_id=rule_id, reason="'correct' examples are plain strings without <marker>")
+        raise ReplylintError(
+            Errors.E106, path=where, rule_id=rule_id, reason="'correct' examples are plain strings without <marker>"
+        )
     replacement = raw.get("replacement")
     if replacement is not None and (not isinstance(replacement, str) or not replacement.strip()):
         raise ReplylintError(Errors.E106, path=where, rule_id=rule_id, reason="'replacement' must be a non-empty string")
@@ -157,9 +174,17 @@ def _parse_rule(path: Path, label: str, default_severity: str, raw: Any) -> Rule
     if not isinstance(message, str) or not message.strip():
         raise ReplylintError(Errors.E106, path=where, rule_id=rule_id, reason="'message' must be a non-empty string")
     return Rule(
-        id=rule_id, label=label, message=message.strip(), severity=severity,
-        patterns=patterns, antipatterns=antipatterns, replacement=replacement, replaces=replaces,
-        incorrect=incorrect, correct=correct, source=where,
+        id=rule_id,
+        label=label,
+        message=message.strip(),
+        severity=severity,
+        patterns=patterns,
+        antipatterns=antipatterns,
+        replacement=replacement,
+        replaces=replaces,
+        incorrect=incorrect,
+        correct=correct,
+        source=where,
     )
 
 
@@ -169,16 +194,25 @@ def _check_patterns(where: str, rule_id: str, value: Any, key: str) -> tuple[tup
     matcher = Matcher(Vocab(), validate=True)
     for index, pattern in enumerate(value):
         if not isinstance(pattern, list) or not pattern or not all(isinstance(t, dict) for t in pattern):
-            raise ReplylintError(Errors.E104, path=where, rule_id=rule_id, reason=f"{key}[{index}] must be a non-empty list of token objects")
+            raise ReplylintError(
+                Errors.E104, path=where, rule_id=rule_id, reason=f"{key}[{index}] must be a non-empty list of token objects"
+            )
         for token in pattern:
             for attr, spec in token.items():
                 for text in _strings(spec):
                     if attr.upper() in _CASELESS_ATTRS and text != text.lower():
-                        raise ReplylintError(Errors.E104, path=where, rule_id=rule_id, reason=f"{key}[{index}]: {attr} value '{text}' must be lower-case (lemmas and LOWER are matched lower-cased)")
+                        raise ReplylintError(
+                            Errors.E104,
+                            path=where,
+                            rule_id=rule_id,
+                            reason=f"{key}[{index}]: {attr} value '{text}' must be lower-case (lemmas and LOWER are matched lower-cased)",
+                        )
         try:
             matcher.add(f"{rule_id}:{index}", [pattern])
         except Exception as err:  # spaCy raises MatchPatternError / ValueError with details
-            raise ReplylintError(Errors.E104, path=where, rule_id=rule_id, reason=f"{key}[{index}]: {err}".replace("\n", " ")) from err
+            raise ReplylintError(
+                Errors.E104, path=where, rule_id=rule_id, reason=f"{key}[{index}]: {err}".replace("\n", " ")
+            ) from err
     return tuple(tuple(p) for p in value)
 
 
@@ -247,7 +281,10 @@ class RuleMatcher:
                 number = len(self.patterns)
                 matcher = Matcher(vocab)
                 matcher.add(rule.id, [list(pattern)])
-                requirements = [(_ATTR_COLUMNS[attr], frozenset(vocab.strings.add(v) for v in values)) for attr, values in _requirements(pattern)]
+                requirements = [
+                    (_ATTR_COLUMNS[attr], frozenset(vocab.strings.add(v) for v in values))
+                    for attr, values in _requirements(pattern)
+                ]
                 self.patterns.append((rule.id, matcher, requirements))
                 if not requirements:
                     self.unanchored.add(number)
@@ -267,7 +304,9 @@ class RuleMatcher:
                 if numbers:
                     found |= numbers
         return sorted(
-            number for number in found if all(not values.isdisjoint(present[column]) for column, values in self.patterns[number][2])
+            number
+            for number in found
+            if all(not values.isdisjoint(present[column]) for column, values in self.patterns[number][2])
         )
 
     def __call__(self, doc: Doc) -> list[RuleHit]:
@@ -334,7 +373,12 @@ def _selectivity(requirement: tuple[int, frozenset[int]], vocab: Vocab) -> tuple
 
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a span that starts or ends inside a word ("ca|n't" -> "can't", "do|nt" -> "dont")."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum() or (start > 0 and text[start] in "'’" and text[start - 1].isalnum()):
+    while (
+        start > 0
+        and text[start - 1].isalnum()
+        and text[start].isalnum()
+        or (start > 0 and text[start] in "'’" and text[start - 1].isalnum())
+    ):
         start -= 1
     while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
         end += 1

@@ -39,13 +39,20 @@ def model_input(masked_text: str, start: int, end: int) -> str:
     return " ".join(masked_text[start:end].split())
 
 
-def scoring_pairs(masked_text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, tuple[str, str]]]:
-    """(index into ranges, (sentence, previous sentence)) for every sentence worth scoring."""
+def scoring_pairs(
+    masked_text: str, ranges: list[tuple[int, int]], context_words: int | None = None
+) -> list[tuple[int, tuple[str, str]]]:
+    """(index into ranges, (sentence, previous sentence)) for every sentence worth scoring.
+
+    ``context_words`` keeps only the last words of the previous sentence: the part next to the
+    sentence carries most of its context, and fewer tokens make scoring faster.
+    """
     pairs = []
     previous = ""
     for index, (start, end) in enumerate(ranges):
         sentence = model_input(masked_text, start, end)
         if is_scorable(sentence):
-            pairs.append((index, (sentence, previous)))
+            context = " ".join(previous.split()[-context_words:]) if context_words else previous
+            pairs.append((index, (sentence, context)))
         previous = sentence
     return pairs

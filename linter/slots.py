@@ -17,21 +17,116 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
     ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]", re.I)),
     ("money", re.compile(r"(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:USD|EUR|GBP|dollars|euros|pounds)\b)", re.I)),
-    ("date", re.compile(
-        rf"\b(?:{_DAYS},?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\b(?:\s+\d{{4}})?|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
-        rf"|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_DAYS})\b", re.I)),
-    ("time", re.compile(r"\b(?:\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\d{1,2}:\d{2}\b|noon\b|midday\b|midnight\b)", re.I)),
-    ("id", re.compile(r"(?:#\s?[A-Z0-9-]{3,}|\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b|\b[A-Z]{2,}\d{3,}\b|\b\d{5,}\b)")),
+    (
+        "date",
+        re.compile(
+            rf"\b(?:{_DAYS},?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\b(?:\s+\d{{4}})?|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+            rf"|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_DAYS})\b",
+            re.I,
+        ),
+    ),
+    (
+        "time",
+        re.compile(r"\b(?:\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\d{1,2}:\d{2}\b|noon\b|midday\b|midnight\b)", re.I),
+    ),
+    (
+        "id",
+        re.compile(
+            r"(?:#\s?[A-Z0-9-]{3,}|\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+\b|\b[A-Z]{2,}\d{3,}\b|\b\d{5,}\b)"
+        ),
+    ),
     ("number", re.compile(r"\b\d+(?:[.,]\d+)?\b")),
 )
 # Words that start sentences or greetings in capitals but name nobody.
 _NOT_NAMES = {
-    "i", "i'm", "i've", "i'll", "i'd", "we", "you", "your", "our", "the", "a", "an", "this", "that", "these", "those",
-    "hi", "hello", "hey", "dear", "thanks", "thank", "regards", "best", "kind", "cheers", "please", "sorry", "unfortunately",
-    "however", "if", "as", "in", "on", "at", "for", "to", "from", "by", "and", "but", "so", "it", "it's", "there", "here",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "customer", "support", "team", "mr", "mrs",
-    "ms", "dr", "good", "morning", "afternoon", "evening", "warm", "sincerely", "ok", "okay", "yes", "no", "just", "also",
-    "when", "what", "why", "how", "my", "me", "they", "he", "she", "let", "let's", "once", "all", "any", "note", "re",
+    "i",
+    "i'm",
+    "i've",
+    "i'll",
+    "i'd",
+    "we",
+    "you",
+    "your",
+    "our",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "thanks",
+    "thank",
+    "regards",
+    "best",
+    "kind",
+    "cheers",
+    "please",
+    "sorry",
+    "unfortunately",
+    "however",
+    "if",
+    "as",
+    "in",
+    "on",
+    "at",
+    "for",
+    "to",
+    "from",
+    "by",
+    "and",
+    "but",
+    "so",
+    "it",
+    "it's",
+    "there",
+    "here",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "customer",
+    "support",
+    "team",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "good",
+    "morning",
+    "afternoon",
+    "evening",
+    "warm",
+    "sincerely",
+    "ok",
+    "okay",
+    "yes",
+    "no",
+    "just",
+    "also",
+    "when",
+    "what",
+    "why",
+    "how",
+    "my",
+    "me",
+    "they",
+    "he",
+    "she",
+    "let",
+    "let's",
+    "once",
+    "all",
+    "any",
+    "note",
+    "re",
 }
 _DEPARTMENTS = re.compile(
     r"\b(?:(?:the|our|your)\s+)?(?:billing|accounts?|finance|shipping|returns|warehouse|technical|tech|IT|legal|claims|"
@@ -41,7 +136,10 @@ _DEPARTMENTS = re.compile(
     re.I,
 )
 _GREETING_LINE = re.compile(r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|thanks?)\b[^,.!?]{0,40},$", re.I)
-_GREETING_NAME = re.compile(r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\s+(?:mr\.?\s+|mrs\.?\s+|ms\.?\s+|dr\.?\s+)?([^\W\d_][\w'’-]*)", re.I | re.M)
+_GREETING_NAME = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\s+(?:mr\.?\s+|mrs\.?\s+|ms\.?\s+|dr\.?\s+)?([^\W\d_][\w'’-]*)",
+    re.I | re.M,
+)
 
 
 @dataclass(frozen=True)
@@ -93,12 +191,14 @@ def _english_words() -> frozenset[str]:
 def _capitalised_runs(text: str) -> list[tuple[int, int]]:
     """Runs of capitalised words that are not just the first word of a sentence or line."""
     runs = []
-    for match in re.finditer(r"(?<![\w@/.])(?:[A-Z][\w&'’.-]*[\w]|[A-Z])(?:[ \t]+(?:of[ \t]+|&[ \t]+)?[A-Z][\w&'’.-]*[\w])*", text):
+    for match in re.finditer(
+        r"(?<![\w@/.])(?:[A-Z][\w&'’.-]*[\w]|[A-Z])(?:[ \t]+(?:of[ \t]+|&[ \t]+)?[A-Z][\w&'’.-]*[\w])*", text
+    ):
         words = match.group(0).split()
         start = match.start()
         preceding = text[:start].rstrip(" \t")
         line_start = preceding.rfind("\n") + 1
-        sentence_start = not preceding or preceding[-1] in ".!?\n:;\"“>-" or bool(_GREETING_LINE.match(preceding[line_start:]))
+        sentence_start = not preceding or preceding[-1] in '.!?\n:;"“>-' or bool(_GREETING_LINE.match(preceding[line_start:]))
         if sentence_start:
             first = words[0].lower().strip(".")
             if first in _NOT_NAMES or (len(words) == 1 and first in _english_words()):

@@ -72,7 +72,10 @@ REASONS = {
 }
 _PARTNER_KINDS = ("name", "department")
 _WHEN_KINDS = ("date", "time", "money", "number")
-_GREETING_PREFIX = re.compile(r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^,.!?\n]{0,40}[,!]|thanks?(?: you)?[^,.!?\n]{0,40}[,!])\s*", re.I)
+_GREETING_PREFIX = re.compile(
+    r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^,.!?\n]{0,40}[,!]|thanks?(?: you)?[^,.!?\n]{0,40}[,!])\s*",
+    re.I,
+)
 
 
 def replacement_range(text: str, sentence: Span) -> tuple[int, int]:
@@ -117,7 +120,9 @@ def add_suggestions(text: str, offsets: OffsetMap, findings: list[Finding], slot
         span = Span(start, end, offsets.utf16(start), offsets.utf16(end), text[start:end])
         suggestions = [_suggestion(replacement, span, REASONS[finding.label])]
         for own in finding.suggestions:
-            filled = own.replacement.replace("[partner]", next((s.text for s in sentence_slots if s.kind in _PARTNER_KINDS), "[partner]"))
+            filled = own.replacement.replace(
+                "[partner]", next((s.text for s in sentence_slots if s.kind in _PARTNER_KINDS), "[partner]")
+            )
             if filled != replacement:
                 suggestions.append(_suggestion(filled, own.span, own.description or REASONS[finding.label]))
         out.append(replace(finding, suggestions=tuple(suggestions)))

@@ -79,14 +79,14 @@ LABELS: tuple[Label, ...] = (
 )
 
 MODEL_MESSAGES = {
-    "deflects_ownership": "This sentence hands the problem to someone else, so the customer hears \"not my problem\".",
+    "deflects_ownership": 'This sentence hands the problem to someone else, so the customer hears "not my problem".',
     "process_over_customer": "This sentence puts a procedure or channel ahead of the problem, so the customer hears \"that's not how it's done\".",
-    "closes_the_door": "This sentence tells the customer nobody will read or answer them, so they hear \"you will not receive a reply\".",
-    "blames_customer": "This sentence makes the problem the customer's fault, so they hear \"you caused this\".",
-    "shifts_burden": "This sentence gives the customer the company's work to do, so they hear \"do my job for me\".",
-    "dismisses_problem": "This sentence denies or shrinks the problem, so the customer hears \"there is no problem\".",
-    "condescending": "This sentence talks down to the customer, so they hear \"you are slow\".",
-    "vague_commitment": "This sentence promises no owner and no time, so the customer hears \"wait and hope\".",
+    "closes_the_door": 'This sentence tells the customer nobody will read or answer them, so they hear "you will not receive a reply".',
+    "blames_customer": 'This sentence makes the problem the customer\'s fault, so they hear "you caused this".',
+    "shifts_burden": 'This sentence gives the customer the company\'s work to do, so they hear "do my job for me".',
+    "dismisses_problem": 'This sentence denies or shrinks the problem, so the customer hears "there is no problem".',
+    "condescending": 'This sentence talks down to the customer, so they hear "you are slow".',
+    "vague_commitment": 'This sentence promises no owner and no time, so the customer hears "wait and hope".',
 }
 
 LABEL_IDS: tuple[str, ...] = tuple(label.id for label in LABELS)

@@ -123,7 +123,7 @@ def test_api_unknown_route_is_404_json(api_server: LiveServer) -> None:
         body = _assert_error(client.get("/v1/nothing-here"), 404, "E404")
         assert "/docs" in body["error"]["message"]
         _assert_error(client.post("/v3/check", json={}), 404, "E404")
-        _assert_error(client.post("/v1/rewrite", json={"text": "hi"}), 404, "E404")  # not until the rewrite issue lands
+        _assert_error(client.get("/v1/rewrite"), 405, "E405")
 
 
 def test_api_wrong_method_is_405_json(api_server: LiveServer) -> None:

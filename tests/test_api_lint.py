@@ -126,3 +126,22 @@ def test_api_rules_list_the_loaded_rules(api_server: LiveServer) -> None:
     for rule in rules:
         assert rule["label"] in LABEL_IDS and rule["id"].startswith(rule["label"] + ".")
         assert rule["message"] and rule["severity"] in ("error", "warning", "info")
+
+
+def test_api_rewrite_returns_text_edits_and_placeholders(api_server: LiveServer, report_schema: dict) -> None:
+    text = "Hi Zoë 👋,\n\nExpedia is an independent third party that is not affiliated with us. Please contact them.\n\nBest,\nJo"
+    with api_server.client() as client:
+        response = client.post("/v1/rewrite", json={"text": text})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "I'll contact Expedia" in body["text"] and body["text"].startswith("Hi Zoë 👋,")
+        assert body["edits"] and body["placeholders"]
+        for edit in body["edits"]:
+            assert text[edit["start"] : edit["end"]] == edit["old"]
+            assert _utf16_slice(text, edit["start_utf16"], edit["end_utf16"]) == edit["old"]
+        for placeholder in body["placeholders"]:
+            assert _utf16_slice(body["text"], placeholder["start_utf16"], placeholder["end_utf16"]) == placeholder["text"]
+        jsonschema.validate(body["report"], report_schema)
+        assert body["after"]["findings"] == []
+        too_long = client.post("/v1/rewrite", json={"text": "x" * 60_000})
+        assert too_long.status_code == 413 and too_long.json()["error"]["code"] == "E001"

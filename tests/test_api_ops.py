@@ -108,7 +108,7 @@ def test_api_request_ids_in_responses_and_logs(api_server: LiveServer) -> None:
 
 def test_api_logs_and_metrics_never_hold_draft_text(api_server: LiveServer) -> None:
     with api_server.client() as client:
-        assert client.post("/v1/lint", json={"text": SECRET}).json()["labels"] == ["closes_the_door"]
+        assert "closes_the_door" in client.post("/v1/lint", json={"text": SECRET}).json()["labels"]
         client.post("/v1/lint", json={"text": 5, "note": SECRET})
         client.post("/v1/lint/batch", json={"items": [{"text": SECRET}, {"text": SECRET * 3000}]})
         client.post("/v2/check", data={"text": SECRET, "language": "en-US"})
@@ -163,6 +163,7 @@ def test_api_openapi_documents_every_route_with_examples(api_server: LiveServer)
     assert set(spec["paths"]) == {
         "/v1/lint",
         "/v1/lint/batch",
+        "/v1/rewrite",
         "/v1/labels",
         "/v1/rules",
         "/healthz",
@@ -171,7 +172,6 @@ def test_api_openapi_documents_every_route_with_examples(api_server: LiveServer)
         "/v2/check",
         "/v2/languages",
     }
-    assert "/v1/rewrite" not in spec["paths"]
     schemas = spec["components"]["schemas"]
     assert schemas["LintRequest"]["examples"] and schemas["BatchRequest"]["examples"]
     lint = spec["paths"]["/v1/lint"]["post"]

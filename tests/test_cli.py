@@ -33,7 +33,7 @@ def test_cli_check_json_report(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_check_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("Do not reply to this email.".encode())))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Do not reply to this email.")))
     assert main(["check", "--json", "-"]) == 1
     assert json.loads(capsys.readouterr().out)["labels"] == ["closes_the_door"]
 
@@ -106,7 +106,9 @@ def test_cli_eval_rejects_unlabelled_lines(tmp_path: Path, capsys: pytest.Captur
 def test_cli_entry_point_runs_as_a_program() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "linter.cli", "check", "--json", "Please do not reply to this email."],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1, result.stderr
     assert json.loads(result.stdout)["labels"] == ["closes_the_door"]

@@ -125,7 +125,10 @@ def test_model_finding_merges_with_rule_on_same_sentence() -> None:
 @pytest.mark.parametrize(
     ("text", "label"),
     [
-        ("Honestly, that side of things belongs to the airline, so it is not something our desk can get into.", "deflects_ownership"),
+        (
+            "Honestly, that side of things belongs to the airline, so it is not something our desk can get into.",
+            "deflects_ownership",
+        ),
         ("Our records show the parcel arrived safely, so as far as we are concerned the matter is settled.", "dismisses_problem"),
     ],
 )

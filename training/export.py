@@ -43,19 +43,30 @@ def export(checkpoint: Path, model_dir: Path) -> Path:
                 dynamo=False,
             )
         quantize_dynamic(str(fp32), str(model_dir / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True)
-    shutil.copy(Path(tokenizer.name_or_path) / "tokenizer.json" if (Path(tokenizer.name_or_path) / "tokenizer.json").exists()
-                else checkpoint / "tokenizer" / "tokenizer.json", model_dir / "tokenizer.json")
+    shutil.copy(
+        Path(tokenizer.name_or_path) / "tokenizer.json"
+        if (Path(tokenizer.name_or_path) / "tokenizer.json").exists()
+        else checkpoint / "tokenizer" / "tokenizer.json",
+        model_dir / "tokenizer.json",
+    )
     (model_dir / "labels.json").write_text(json.dumps(list(LABEL_IDS), indent=2) + "\n")
-    (model_dir / "config.json").write_text(json.dumps({
-        "name": config.name,
-        "max_length": config.max_length,
-        "context": "previous_sentence",
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2",
-        "num_layers": config.num_layers,
-        "quantization": "dynamic int8, per-channel",
-        "opset": 17,
-        "run_config": config.to_dict(),
-    }, indent=2) + "\n")
+    (model_dir / "config.json").write_text(
+        json.dumps(
+            {
+                "name": config.name,
+                "max_length": config.max_length,
+                "context": "previous_sentence",
+                "context_words": config.context_words,
+                "base_model": "sentence-transformers/all-MiniLM-L6-v2",
+                "num_layers": config.num_layers,
+                "quantization": "dynamic int8, per-channel",
+                "opset": 17,
+                "run_config": config.to_dict(),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     thresholds = model_dir / "thresholds.json"
     if not thresholds.exists():
         thresholds.write_text(json.dumps(dict.fromkeys(LABEL_IDS, 0.5), indent=2) + "\n")

