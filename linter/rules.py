@@ -269,29 +269,63 @@ class RuleMatcher:
         self.rules = {rule.id: rule for rule in rules}
         self.strings = vocab.strings
         self.antimatchers: dict[str, Matcher] = {}
-        # One Matcher per pattern, so only the patterns whose words are present run.
-        self.patterns: list[tuple[str, Matcher, list[tuple[int, frozenset[int]]]]] = []
+        # One Matcher per pattern, so only the patterns whose words are present run. Patterns with the
+        # same required words form a group, checked once.
+        self.patterns: list[tuple[str, Matcher]] = []
+        self.groups: list[tuple[tuple[tuple[int, frozenset[int]], ...], tuple[tuple[int, int], ...], list[int]]] = []
+        # REGEX tokens a pattern cannot match without: (column, regex number), checked against the
+        # sentence's distinct words with a cache (the same words recur across drafts).
+        self.regexes: list[re.Pattern[str]] = []
+        self.regex_cache: dict[tuple[int, int], bool] = {}
         self.index: dict[tuple[int, int], set[int]] = {}
         self.unanchored: set[int] = set()
+        group_numbers: dict[tuple, int] = {}
         for rule in self.rules.values():
             if rule.antipatterns:
                 self.antimatchers[rule.id] = antimatcher = Matcher(vocab)
                 antimatcher.add(rule.id, [list(p) for p in rule.antipatterns])
             for pattern in rule.patterns:
-                number = len(self.patterns)
                 matcher = Matcher(vocab)
                 matcher.add(rule.id, [list(pattern)])
-                requirements = [
-                    (_ATTR_COLUMNS[attr], frozenset(vocab.strings.add(v) for v in values))
-                    for attr, values in _requirements(pattern)
-                ]
-                self.patterns.append((rule.id, matcher, requirements))
-                if not requirements:
-                    self.unanchored.add(number)
-                    continue
-                column, values = min(requirements, key=lambda r: _selectivity(r, vocab))
-                for value in values:
-                    self.index.setdefault((column, value), set()).add(number)
+                self.patterns.append((rule.id, matcher))
+                words = tuple(
+                    sorted(
+                        {(_ATTR_COLUMNS[attr], frozenset(vocab.strings.add(v) for v in values)) for attr, values in _requirements(pattern)},
+                        key=lambda r: (r[0], sorted(r[1])),
+                    )
+                )
+                regexes = tuple(sorted({(_ATTR_COLUMNS[attr], self._regex_number(regex)) for attr, regex in _regex_requirements(pattern)}))
+                group = group_numbers.get((words, regexes))
+                if group is None:
+                    group = group_numbers[(words, regexes)] = len(self.groups)
+                    self.groups.append((words, regexes, []))
+                    if words:
+                        column, values = min(words, key=lambda r: _selectivity(r, vocab))
+                        for value in values:
+                            self.index.setdefault((column, value), set()).add(group)
+                    else:
+                        self.unanchored.add(group)
+                self.groups[group][2].append(len(self.patterns) - 1)
+
+    def _regex_number(self, regex: str) -> int:
+        for number, compiled in enumerate(self.regexes):
+            if compiled.pattern == regex:
+                return number
+        self.regexes.append(re.compile(regex))
+        return len(self.regexes) - 1
+
+    def _regex_present(self, column_values: set[int], number: int) -> bool:
+        cache, regex = self.regex_cache, self.regexes[number]
+        for value in column_values:
+            key = (number, value)
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = regex.search(self.strings[value]) is not None
+                if len(cache) > 500_000:
+                    cache.clear()
+            if found:
+                return True
+        return False
 
     def candidates(self, columns: np.ndarray) -> list[int]:
         """Numbers of the patterns whose required words all occur in ``columns`` (one row per token)."""
@@ -300,14 +334,17 @@ class RuleMatcher:
         index = self.index
         for column, values in enumerate(present):
             for value in values:
-                numbers = index.get((column, value))
-                if numbers:
-                    found |= numbers
-        return sorted(
-            number
-            for number in found
-            if all(not values.isdisjoint(present[column]) for column, values in self.patterns[number][2])
-        )
+                groups = index.get((column, value))
+                if groups:
+                    found |= groups
+        numbers: list[int] = []
+        for group in found:
+            words, regexes, members = self.groups[group]
+            if all(not values.isdisjoint(present[column]) for column, values in words) and all(
+                self._regex_present(present[column], regex) for column, regex in regexes
+            ):
+                numbers.extend(members)
+        return sorted(numbers)
 
     def __call__(self, doc: Doc) -> list[RuleHit]:
         """Run each sentence through the patterns its words make possible; antipatterns cancel per sentence."""
@@ -320,7 +357,7 @@ class RuleMatcher:
                 continue
             best.clear()
             for number in numbers:
-                rule_id, matcher, _ = self.patterns[number]
+                rule_id, matcher = self.patterns[number]
                 for _, start, end in matcher(sent):
                     previous = best.get(rule_id)
                     # One hit per rule and sentence: the longest match.
@@ -360,6 +397,19 @@ def _requirements(pattern: tuple[dict[str, Any], ...]) -> list[tuple[str, frozen
             elif isinstance(spec, dict) and set(spec) == {"IN"}:
                 requirements.append((attr, frozenset(spec["IN"])))
     return requirements
+
+
+def _regex_requirements(pattern: tuple[dict[str, Any], ...]) -> list[tuple[str, str]]:
+    """(token attribute, regex) for each required token that is constrained by a REGEX."""
+    found = []
+    for token in pattern:
+        if token.get("OP") not in _REQUIRED_OPS:
+            continue
+        for attr, spec in token.items():
+            attr = "ORTH" if attr.upper() == "TEXT" else attr.upper()
+            if attr in _ATTR_COLUMNS and isinstance(spec, dict) and set(spec) == {"REGEX"}:
+                found.append((attr, spec["REGEX"]))
+    return found
 
 
 def _selectivity(requirement: tuple[int, frozenset[int]], vocab: Vocab) -> tuple[int, int]:
