@@ -205,14 +205,13 @@ def compose(
 ) -> list[Part]:
     """One draft as a list of parts; problem parts carry their label."""
     chat = rng.random() < config.chat_share
-    near_misses = [s for s in clean if s.near_miss_of]
-    body = [
-        Part(s.text, None, s.weight)
-        for s in (
-            rng.choice(near_misses) if near_misses and rng.random() < config.near_miss_share else rng.choice(clean)
-            for _ in range(rng.randint(1, 2 if chat else 4))
-        )
-    ]
+    count = rng.randint(1, 2 if chat else 4)
+    if config.near_miss_share:
+        near_misses = [s for s in clean if s.near_miss_of] or clean
+        chosen = [rng.choice(near_misses) if rng.random() < config.near_miss_share else rng.choice(clean) for _ in range(count)]
+    else:
+        chosen = rng.sample(clean, count)
+    body = [Part(s.text, None, s.weight) for s in chosen]
     if rng.random() < config.problem_share:
         for label in rng.sample(LABEL_IDS, rng.choice((1, 1, 1, 2))):
             sentence = rng.choice(problems[label])
