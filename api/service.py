@@ -184,27 +184,24 @@ class LintService:
 
     async def lint(self, text: str, context: dict[str, Any] | None, *, endpoint: str = "lint") -> Report:
         """Lint one draft in the pool; ``ApiError`` 413 for an over-long draft, 503 when full."""
-        if len(text) > self.settings.max_chars:
-            raise ApiError(413, Errors.E001, length=len(text), limit=self.settings.max_chars)
-        slot = self._admit()
-        try:
-            report = await asyncio.wrap_future(self._submit(slot, self._lint_one, text, context))
-        except ReplylintError as err:
-            raise ApiError.from_core(err) from None
+        report = await self._one(text, self._lint_one, text, context)
         self._record(report, endpoint)
         return report
 
     async def rewrite(self, text: str, context: dict[str, Any] | None) -> Rewrite:
         """Rewrite one draft in the pool (the same limits and admission as ``lint``)."""
+        result = await self._one(text, rewrite_draft, self.linter, text, context)
+        self._record(result.report, "rewrite")
+        return result
+
+    async def _one(self, text: str, function: Callable[..., T], *args: Any) -> T:
         if len(text) > self.settings.max_chars:
             raise ApiError(413, Errors.E001, length=len(text), limit=self.settings.max_chars)
         slot = self._admit()
         try:
-            result = await asyncio.wrap_future(self._submit(slot, rewrite_draft, self.linter, text, context))
+            return await asyncio.wrap_future(self._submit(slot, function, *args))
         except ReplylintError as err:
             raise ApiError.from_core(err) from None
-        self._record(result.report, "rewrite")
-        return result
 
     async def lint_batch(self, items: Sequence[BatchItem]) -> list[Report | ApiError]:
         """Lint items in order, a chunk per job; an item's error is its own entry, the rest still run."""

@@ -77,6 +77,24 @@ def bench_model(threads: int) -> None:
     print(f"re-lint after a one-word edit, 80 words, {threads} thread(s): p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
 
 
+def bench_rewrite() -> None:
+    """Whole-draft rewrite, including linting the draft before and after, with a cold sentence cache."""
+    from linter import Linter
+    from linter.model import ToneModel, default_model_dir
+    from linter.rewrite import rewrite
+
+    model = ToneModel(default_model_dir(), threads=1)
+    linter = Linter(model=model)
+    drafts = drafts_of_words(80, 200, seed=21)
+
+    def cold(draft: str) -> None:
+        model.cache_clear()
+        rewrite(linter, draft)
+
+    p50, p99 = _percentiles(_timed(cold, drafts))
+    print(f"rewrite (lint, rewrite, re-lint), 80-word drafts, 1 thread: p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
+
+
 def bench_batch() -> None:
     from linter import Linter
     from linter.model import ToneModel, default_model_dir
@@ -158,6 +176,7 @@ def main() -> None:
     bench_rules()
     bench_model(threads=1)
     bench_model(threads=2)
+    bench_rewrite()
     bench_batch()
     bench_pytorch()
     bench_process()

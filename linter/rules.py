@@ -290,11 +290,16 @@ class RuleMatcher:
                 self.patterns.append((rule.id, matcher))
                 words = tuple(
                     sorted(
-                        {(_ATTR_COLUMNS[attr], frozenset(vocab.strings.add(v) for v in values)) for attr, values in _requirements(pattern)},
+                        {
+                            (_ATTR_COLUMNS[attr], frozenset(vocab.strings.add(v) for v in values))
+                            for attr, values in _requirements(pattern)
+                        },
                         key=lambda r: (r[0], sorted(r[1])),
                     )
                 )
-                regexes = tuple(sorted({(_ATTR_COLUMNS[attr], self._regex_number(regex)) for attr, regex in _regex_requirements(pattern)}))
+                regexes = tuple(
+                    sorted({(_ATTR_COLUMNS[attr], self._regex_number(regex)) for attr, regex in _regex_requirements(pattern)})
+                )
                 group = group_numbers.get((words, regexes))
                 if group is None:
                     group = group_numbers[(words, regexes)] = len(self.groups)
