@@ -105,7 +105,7 @@ class Report:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """Distinct labels found, in taxonomy order of first appearance in the text."""
+        """Distinct labels found, in order of first appearance in the text."""
         return tuple(dict.fromkeys(f.label for f in self.findings))
 
     def to_dict(self) -> dict[str, Any]:
