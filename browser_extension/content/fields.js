@@ -31,6 +31,15 @@
     return { x, y };
   }
 
+  /** An element's padding box (inside its borders) in top-window coordinates. */
+  function paddingBox(el, win) {
+    const rect = el.getBoundingClientRect();
+    const style = win.getComputedStyle(el);
+    const left = rect.left + parseFloat(style.borderLeftWidth);
+    const top = rect.top + parseFloat(style.borderTopWidth);
+    return toTopRect({ left, top, right: left + el.clientWidth, bottom: top + el.clientHeight, width: el.clientWidth, height: el.clientHeight }, win);
+  }
+
   function toTopRect(rect, win) {
     const { x, y } = frameOffset(win);
     return { left: rect.left + x, top: rect.top + y, right: rect.right + x, bottom: rect.bottom + y, width: rect.width, height: rect.height };
@@ -84,11 +93,7 @@
 
     /** The field's padding box in top-window coordinates (where marks may be drawn). */
     clipRect() {
-      const rect = this.el.getBoundingClientRect();
-      const style = this.win.getComputedStyle(this.el);
-      const left = rect.left + parseFloat(style.borderLeftWidth);
-      const top = rect.top + parseFloat(style.borderTopWidth);
-      return toTopRect({ left, top, right: left + this.el.clientWidth, bottom: top + this.el.clientHeight, width: this.el.clientWidth, height: this.el.clientHeight }, this.win);
+      return paddingBox(this.el, this.win);
     }
 
     boxRect() {
@@ -160,18 +165,9 @@
     clipRect() {
       if (this.isFrameBody) {
         const frame = this.win.frameElement;
-        const parentWin = frame.ownerDocument.defaultView;
-        const rect = frame.getBoundingClientRect();
-        const style = parentWin.getComputedStyle(frame);
-        const left = rect.left + parseFloat(style.borderLeftWidth);
-        const top = rect.top + parseFloat(style.borderTopWidth);
-        return toTopRect({ left, top, right: left + frame.clientWidth, bottom: top + frame.clientHeight, width: frame.clientWidth, height: frame.clientHeight }, parentWin);
+        return paddingBox(frame, frame.ownerDocument.defaultView);
       }
-      const rect = this.el.getBoundingClientRect();
-      const style = this.win.getComputedStyle(this.el);
-      const left = rect.left + parseFloat(style.borderLeftWidth);
-      const top = rect.top + parseFloat(style.borderTopWidth);
-      return toTopRect({ left, top, right: left + this.el.clientWidth, bottom: top + this.el.clientHeight, width: this.el.clientWidth, height: this.el.clientHeight }, this.win);
+      return paddingBox(this.el, this.win);
     }
 
     boxRect() {
