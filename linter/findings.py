@@ -8,7 +8,8 @@ import numpy as np
 
 from .offsets import OffsetMap
 from .report import Finding, Span, Suggestion
-from .rules import PLACEHOLDER, RuleHit
+from .rules import RuleHit
+from .suggest import REASONS, make_suggestion
 from .taxonomy import LABEL_IDS, LABELS_BY_ID
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -57,9 +58,7 @@ def _rule_suggestions(hit: RuleHit, span: Span, sentence: Span) -> tuple[Suggest
     if not replacement:
         return ()
     target = span if hit.rule.replaces == "span" else sentence
-    placeholders = tuple(dict.fromkeys(PLACEHOLDER.findall(replacement)))
-    description = "Fill in " + ", ".join(placeholders) + " before sending." if placeholders else ""
-    return (Suggestion(replacement=replacement, span=target, description=description, placeholders=placeholders),)
+    return (make_suggestion(replacement, target, REASONS[hit.rule.label]),)
 
 
 def merge_model_scores(

@@ -118,18 +118,19 @@ def add_suggestions(text: str, offsets: OffsetMap, findings: list[Finding], slot
         kept = {s.text for s in slots if s.end <= start or s.start >= end}
         replacement = fill(finding.label, 0, sentence_slots, slots, kept)
         span = Span(start, end, offsets.utf16(start), offsets.utf16(end), text[start:end])
-        suggestions = [_suggestion(replacement, span, REASONS[finding.label])]
+        suggestions = [make_suggestion(replacement, span, REASONS[finding.label])]
         for own in finding.suggestions:
             filled = own.replacement.replace(
                 "[partner]", next((s.text for s in sentence_slots if s.kind in _PARTNER_KINDS), "[partner]")
             )
             if filled != replacement:
-                suggestions.append(_suggestion(filled, own.span, own.description or REASONS[finding.label]))
+                suggestions.append(make_suggestion(filled, own.span, REASONS[finding.label]))
         out.append(replace(finding, suggestions=tuple(suggestions)))
     return out
 
 
-def _suggestion(replacement: str, span: Span, reason: str) -> Suggestion:
+def make_suggestion(replacement: str, span: Span, reason: str) -> Suggestion:
+    """A replacement for ``span``, with the placeholders it leaves for the agent to fill."""
     placeholders = tuple(dict.fromkeys(PLACEHOLDER.findall(replacement)))
     description = reason + (" Fill in " + ", ".join(placeholders) + " before sending." if placeholders else "")
     return Suggestion(replacement=replacement, span=span, description=description, placeholders=placeholders)

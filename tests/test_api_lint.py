@@ -5,6 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 from api_conftest import LiveServer
+from helpers import utf16_slice
 
 from linter.taxonomy import LABEL_IDS
 
@@ -16,15 +17,11 @@ ENTERPRISE = (
 CLEAN = "Hi Priya, I've booked an engineer for tomorrow at 9:00 and credited this month's line rental. I'll call you by 5pm."
 
 
-def _utf16_slice(text: str, start: int, end: int) -> str:
-    return text.encode("utf-16-le", "surrogatepass")[start * 2 : end * 2].decode("utf-16-le", "surrogatepass")
-
-
 def _assert_offsets(text: str, report: dict) -> None:
     for finding in report["findings"]:
         for span in (finding, finding["sentence"], *finding["suggestions"]):
             assert text[span["start"] : span["end"]] == span["text"]
-            assert _utf16_slice(text, span["start_utf16"], span["end_utf16"]) == span["text"]
+            assert utf16_slice(text, span["start_utf16"], span["end_utf16"]) == span["text"]
 
 
 def test_api_lint_returns_the_report(api_server: LiveServer, report_schema: dict) -> None:
@@ -138,9 +135,9 @@ def test_api_rewrite_returns_text_edits_and_placeholders(api_server: LiveServer,
         assert body["edits"] and body["placeholders"]
         for edit in body["edits"]:
             assert text[edit["start"] : edit["end"]] == edit["old"]
-            assert _utf16_slice(text, edit["start_utf16"], edit["end_utf16"]) == edit["old"]
+            assert utf16_slice(text, edit["start_utf16"], edit["end_utf16"]) == edit["old"]
         for placeholder in body["placeholders"]:
-            assert _utf16_slice(body["text"], placeholder["start_utf16"], placeholder["end_utf16"]) == placeholder["text"]
+            assert utf16_slice(body["text"], placeholder["start_utf16"], placeholder["end_utf16"]) == placeholder["text"]
         jsonschema.validate(body["report"], report_schema)
         assert body["after"]["findings"] == []
         too_long = client.post("/v1/rewrite", json={"text": "x" * 60_000})

@@ -12,8 +12,6 @@ import pytest
 
 from linter.cli import main
 
-DEV_SET = Path(__file__).parent / "data" / "dev_drafts.jsonl"
-
 
 def test_cli_check_text_with_findings_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--color", "never", "You will not receive a reply."]) == 1

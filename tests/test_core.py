@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jsonschema
 import pytest
+from helpers import utf16_slice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,15 +20,11 @@ ENTERPRISE = (
 )
 
 
-def _utf16_slice(text: str, start: int, end: int) -> str:
-    return text.encode("utf-16-le", "surrogatepass")[start * 2 : end * 2].decode("utf-16-le", "surrogatepass")
-
-
 def _assert_offsets(text: str, report: linter.Report) -> None:
     for finding in report.findings:
         for span in (finding.span, finding.sentence, *(s.span for s in finding.suggestions)):
             assert text[span.start : span.end] == span.text
-            assert _utf16_slice(text, span.start_utf16, span.end_utf16) == span.text
+            assert utf16_slice(text, span.start_utf16, span.end_utf16) == span.text
             assert span.start <= span.end
 
 
