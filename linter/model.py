@@ -3,8 +3,9 @@
 A model folder (written by ``training/export.py``) holds model.onnx, tokenizer.json, labels.json,
 config.json, thresholds.json and manifest.json. Every file is checked against the manifest's
 sha256 and the labels against the taxonomy before anything runs. Sentences of one draft are
-scored in one batch; results are cached per (sentence, context), so re-linting a draft while the
-agent types only scores the sentences that changed.
+tokenized in one batch and run unpadded, one by one, so a sentence's score never depends on its
+neighbours in the batch; results are cached per (sentence, context), so re-linting a draft while
+the agent types only scores the sentences that changed.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class ToneModel:
         self.tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         # tokenizer.json carries no truncation setting: set it here, as in training.
         self.tokenizer.enable_truncation(int(self.config["max_length"]), strategy="longest_first")
-        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("[PAD]") or 0, pad_token="[PAD]")
+        self.tokenizer.no_padding()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or int(os.environ.get("REPLYLINT_MODEL_THREADS", "1"))
         options.inter_op_num_threads = 1
@@ -114,13 +115,18 @@ class ToneModel:
         """Raw logits without the cache (for export checks and calibration)."""
         if not pairs:
             return np.zeros((0, len(LABEL_IDS)), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch([(sentence, context) for sentence, context in pairs])
-        feed = {
-            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-        }
-        return self.session.run(["logits"], feed)[0]
+        # One pair per run: dynamic int8 quantizes each batch with one activation scale, so a
+        # sentence padded into a batch would score differently from the same sentence alone (and
+        # from its cached score). Unpadded runs are also faster on real drafts.
+        result = np.zeros((len(pairs), len(LABEL_IDS)), dtype=np.float32)
+        for row, encoding in enumerate(self.tokenizer.encode_batch(pairs)):
+            feed = {
+                "input_ids": np.array([encoding.ids], dtype=np.int64),
+                "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
+                "token_type_ids": np.array([encoding.type_ids], dtype=np.int64),
+            }
+            result[row] = self.session.run(["logits"], feed)[0][0]
+        return result
 
     def _run(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logits(pairs)))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import linter
@@ -159,3 +160,13 @@ def test_model_card_records_onnx_agreement_with_pytorch() -> None:
     assert agreement["max_abs_logit_diff"] <= 2.0
     assert agreement["max_abs_probability_diff"] <= 0.3
     assert agreement["decision_agreement"] >= 0.995
+
+
+def test_model_score_of_a_sentence_does_not_depend_on_its_batch() -> None:
+    """Cached and fresh scores must agree, whatever else the draft holds."""
+    model = ToneModel(default_model_dir())
+    pair = ("Please contact the airline directly about the refund.", "Thanks for your message.")
+    others = [("Hi there, thanks for writing in and for your patience with the long wait today.", ""), ("Ok.", "")]
+    alone = model.logits([pair])[0]
+    in_batch = model.logits([others[0], pair, others[1]])[1]
+    assert np.array_equal(alone, in_batch)

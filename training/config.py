@@ -34,8 +34,9 @@ class RunConfig:
     noise: float = 0.25
     near_miss_weight: float = 2.0  # clean near misses are the false positives that matter most
     near_miss_share: float = 0.0  # share of clean context sentences in generated drafts drawn from near misses
+    authored_draft_weight: float = 2.0  # training weight of sentences from hand-written whole drafts
     target_precision: float = 0.9  # threshold calibration on the generated validation split
-    max_clean_draft_rate: float = 0.02  # clean validation drafts the model may flag
+    max_clean_draft_rate: float = 0.02  # clean validation drafts the model may flag (composed and hand-written, each)
     extra_data: tuple[str, ...] = ()  # more JSONL sentence files (e.g. feedback exports), with "weight"
 
     @classmethod

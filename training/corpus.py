@@ -1,4 +1,10 @@
-"""The authored corpus: hand-written sentences per label, and their stable train/val/test split."""
+"""The authored corpus and its stable train/val/test split.
+
+Two kinds of hand-written data: single sentences per label (``data/authored/``), which the
+generator composes into drafts, and whole realistic drafts with the sentences that carry each
+problem marked (``data/authored_drafts/``), which go into every split as they are. Neither kind is
+the dev set (``tests/data/dev_drafts.jsonl``), which stays held out.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,12 @@ from pathlib import Path
 from linter.taxonomy import LABEL_IDS
 
 AUTHORED_DIR = Path(__file__).parent / "data" / "authored"
+AUTHORED_DRAFTS_DIR = Path(__file__).parent / "data" / "authored_drafts"
 SPLITS = ("train", "val", "test")
+
+
+def _bucket(text: str) -> int:
+    return int(hashlib.sha1(text.strip().lower().encode()).hexdigest()[:8], 16) % 10
 
 
 @dataclass(frozen=True)
@@ -25,8 +36,29 @@ class AuthoredSentence:
     @property
     def split(self) -> str:
         """80/10/10 by a hash of the text, so a sentence never crosses splits between runs."""
-        bucket = int(hashlib.sha1(self.text.strip().lower().encode()).hexdigest()[:8], 16) % 10
+        bucket = _bucket(self.text)
         return "val" if bucket == 8 else "test" if bucket == 9 else "train"
+
+
+@dataclass(frozen=True)
+class AuthoredDraft:
+    """A whole hand-written draft; ``evidence`` holds (label, exact sentence) pairs."""
+
+    id: str
+    text: str
+    labels: tuple[str, ...]
+    evidence: tuple[tuple[str, str], ...]
+    industry: str = "general"
+
+    @property
+    def split(self) -> str:
+        """60/20/20: realistic drafts are scarce, and validation needs enough clean ones to calibrate."""
+        bucket = _bucket(self.text)
+        return "val" if bucket in (6, 7) else "test" if bucket in (8, 9) else "train"
+
+    def spans(self) -> list[tuple[int, int, str]]:
+        """(start, end, label) of every evidence sentence in ``text``."""
+        return [(start, start + len(sentence), label) for label, sentence in self.evidence for start in [self.text.index(sentence)]]
 
 
 def load_authored(directory: Path = AUTHORED_DIR, extra: list[Path] | None = None) -> list[AuthoredSentence]:
@@ -52,3 +84,27 @@ def load_authored(directory: Path = AUTHORED_DIR, extra: list[Path] | None = Non
                     weight=float(record.get("weight", 1.0)),
                 )
     return list(sentences.values())
+
+
+def load_authored_drafts(directory: Path = AUTHORED_DRAFTS_DIR) -> list[AuthoredDraft]:
+    drafts: list[AuthoredDraft] = []
+    seen: set[str] = set()
+    for path in sorted(directory.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            where = f"{path}:{number} ({record.get('id')})"
+            evidence = tuple((item["label"], item["sentence"]) for item in record.get("evidence", []))
+            labels = tuple(sorted(set(record.get("labels", []))))
+            if unknown := [label for label in labels if label not in LABEL_IDS]:
+                raise ValueError(f"{where}: unknown label(s) {unknown}")
+            if set(labels) != {label for label, _ in evidence}:
+                raise ValueError(f"{where}: 'labels' must be exactly the labels of 'evidence'")
+            if missing := [sentence for _, sentence in evidence if sentence not in record["text"]]:
+                raise ValueError(f"{where}: evidence not found in the text: {missing[0]!r}")
+            if record["id"] in seen:
+                raise ValueError(f"{where}: duplicate id")
+            seen.add(record["id"])
+            drafts.append(AuthoredDraft(record["id"], record["text"], labels, evidence, record.get("industry", "general")))
+    return drafts

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from linter.segments import scoring_pairs, sentence_ranges
 from linter.taxonomy import LABEL_IDS
 from linter.voice import mask, quoted_ranges
 
-from .corpus import AuthoredSentence
+from .corpus import AuthoredDraft, AuthoredSentence
 
 NAMES = [
     "Mark",
@@ -144,6 +145,7 @@ class GenerateConfig:
     problem_share: float = 0.55
     context_words: int | None = None  # as the model will see it (RunConfig.context_words)
     near_miss_share: float = 0.0  # chance that a clean context sentence is drawn from the near misses
+    authored_draft_weight: float = 2.0  # training weight of sentences from hand-written whole drafts
 
 
 @dataclass
@@ -262,8 +264,16 @@ def sentence_examples(
     return examples
 
 
-def generate(sentences: list[AuthoredSentence], config: GenerateConfig, out_dir: Path) -> dict[str, dict[str, int]]:
-    """Write ``{split}_drafts.jsonl`` and ``{split}_sentences.jsonl`` for every split; return counts."""
+def generate(
+    sentences: list[AuthoredSentence],
+    config: GenerateConfig,
+    out_dir: Path,
+    authored_drafts: Sequence[AuthoredDraft] = (),
+) -> dict[str, dict[str, int]]:
+    """Write ``{split}_drafts.jsonl`` and ``{split}_sentences.jsonl`` for every split; return counts.
+
+    Hand-written whole drafts of a split follow the composed ones, with ids ``{split}-authored-*``.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, dict[str, int]] = {}
     sizes = config.drafts or {"train": 2400, "val": 400, "test": 400}
@@ -287,6 +297,16 @@ def generate(sentences: list[AuthoredSentence], config: GenerateConfig, out_dir:
                 for example in sentence_examples(draft_id, text, spans, config.context_words):
                     sentences_file.write(json.dumps(example, ensure_ascii=False) + "\n")
                     n_sentences += 1
+            written = [d for d in authored_drafts if d.split == split]
+            for draft in written:
+                draft_id = f"{split}-authored-{draft.id}"
+                record = {"id": draft_id, "text": draft.text, "labels": list(draft.labels)}
+                drafts_file.write(json.dumps(record, ensure_ascii=False) + "\n")
+                spans = [(start, end, label, config.authored_draft_weight) for start, end, label in draft.spans()]
+                spans.append((0, len(draft.text), None, config.authored_draft_weight))  # clean sentences weigh the same
+                for example in sentence_examples(draft_id, draft.text, spans, config.context_words):
+                    sentences_file.write(json.dumps(example, ensure_ascii=False) + "\n")
+                    n_sentences += 1
             # Every authored sentence also appears once on its own, so rare ones are never missed.
             for sentence in pool:
                 example = {
@@ -298,5 +318,5 @@ def generate(sentences: list[AuthoredSentence], config: GenerateConfig, out_dir:
                 }
                 sentences_file.write(json.dumps(example, ensure_ascii=False) + "\n")
                 n_sentences += 1
-        counts[split] = {"drafts": size, "sentences": n_sentences}
+        counts[split] = {"drafts": size, "authored_drafts": len(written), "sentences": n_sentences}
     return counts

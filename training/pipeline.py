@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .calibrate import calibrate
 from .config import RunConfig
-from .corpus import load_authored
+from .corpus import load_authored, load_authored_drafts
 from .export import export
 from .generate import GenerateConfig, generate
 from .train import train
@@ -26,6 +26,7 @@ def run(config_path: Path, models_dir: Path, work_dir: Path, *, evaluate_model: 
     config = RunConfig.load(config_path)
     data_dir = work_dir / "generated" / config.name
     sentences = [replace(s, weight=config.near_miss_weight) if s.near_miss_of else s for s in load_authored()]
+    authored_drafts = load_authored_drafts()
     counts = generate(
         sentences,
         GenerateConfig(
@@ -34,10 +35,15 @@ def run(config_path: Path, models_dir: Path, work_dir: Path, *, evaluate_model: 
             noise=config.noise,
             near_miss_share=config.near_miss_share,
             context_words=config.context_words,
+            authored_draft_weight=config.authored_draft_weight,
         ),
         data_dir,
+        authored_drafts,
     )
-    log(f"[1/5] generated {json.dumps(counts)} from {len(sentences)} authored sentences")
+    log(
+        f"[1/5] generated {json.dumps(counts)} from {len(sentences)} authored sentences"
+        f" and {len(authored_drafts)} hand-written drafts"
+    )
     checkpoint = train(config, data_dir, work_dir / "runs" / config.name / "checkpoint", log=log)
     log(f"[2/5] trained -> {checkpoint} ({(time.time() - started) / 60:.1f} min so far)")
     model_dir = models_dir / config.name
