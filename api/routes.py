@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from linter.errors import Errors
 from linter.report import Report
-from linter.taxonomy import LABELS
+from linter.taxonomy import ALL_LABELS
 
 from . import languagetool
 from .errors import ApiError, error_body, validation_error
@@ -125,7 +125,10 @@ def _batch_item(index: int, raw: Any, max_chars: int) -> BatchItem:
 
 @v1.get("/labels", response_model=LabelsResponse)
 async def labels() -> dict[str, Any]:
-    """The taxonomy: label ids (stable API values) with names, descriptions and rewrite directions."""
+    """The taxonomy: label ids (stable API values) with names, descriptions and rewrite directions.
+
+    ``category`` is ``tone`` for the eight tone labels and ``context`` for the checks against the
+    ticket, which run only when the request carries a ``context``."""
     return {
         "labels": [
             {
@@ -134,8 +137,9 @@ async def labels() -> dict[str, Any]:
                 "description": label.description,
                 "customer_hears": label.customer_hears,
                 "rewrite_direction": label.rewrite_direction,
+                "category": label.category,
             }
-            for label in LABELS
+            for label in ALL_LABELS
         ]
     }
 

@@ -214,6 +214,9 @@ class LabelOut(BaseModel):
     description: str
     customer_hears: str
     rewrite_direction: str
+    category: Literal["tone", "context"] = Field(
+        description="tone: found in the draft alone; context: a check against the ticket, run only with a request's context."
+    )
 
 
 class LabelsResponse(BaseModel):

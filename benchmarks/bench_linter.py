@@ -171,8 +171,41 @@ def bench_process() -> None:
     print(f"peak RSS after 300 drafts with the model: {numbers['rss_mb']:.0f} MB")
 
 
+def bench_context() -> None:
+    """Extra latency of the checks against the ticket: the same draft linted with and without its context."""
+    from linter import Linter
+    from linter.context_eval import read_pairs
+
+    pairs = [
+        (pair.draft, pair.context)
+        for name in ("ticket_pairs", "ticket_pairs_holdout")
+        for pair in read_pairs(ROOT / "tests" / "data" / f"{name}.jsonl")
+    ]
+    seed_context = pairs[0][1]
+    pairs += [(draft, seed_context) for draft in drafts_of_words(80, 100, seed=11)]
+    linters = {"rules only": Linter(model=None)}
+    if (ROOT / "models" / "replylint-minilm-l4").is_dir():
+        linters["rules+model"] = Linter(model="auto")  # sentence scores cached after the warm-up: the difference is the checks
+    for name, linter in linters.items():
+        for draft, context in pairs:
+            linter.lint(draft, context)
+            linter.lint(draft)
+        extra = []
+        for draft, context in pairs:
+            # Best of 5 each, interleaved, so machine noise doesn't land on one side.
+            without = min(_timed(linter.lint, [draft] * 5))
+            with_context = min(_timed(lambda item: linter.lint(*item), [(draft, context)] * 5))  # noqa: B023 - called right here
+            extra.append(with_context - without)
+        p50, p99 = _percentiles(extra)
+        mean = statistics.fmean(extra) * 1000
+        print(
+            f"context checks, {name}, {len(pairs)} drafts: extra per draft mean {mean:.3f} ms, p50 {p50:.3f} ms, p99 {p99:.3f} ms (target 2 ms)"
+        )
+
+
 def main() -> None:
     print("== linter ==")
+    bench_context()
     bench_rules()
     bench_model(threads=1)
     bench_model(threads=2)

@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--jsonl", type=Path, help='lint every line {"id": ..., "text": ...} of a JSONL file ("-" for stdin)')
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.add_argument("--context", type=Path, help="JSON file with the ticket's context")
+    check.add_argument(
+        "--context-checks", help="checks against the ticket to run: 'all' or comma-separated ids (default: those on by default)"
+    )
     check.add_argument("--rules-only", action="store_true", help="skip the classifier; rules alone")
     check.add_argument("--model-dir", type=Path, help="model folder (default: the shipped model)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -104,10 +107,11 @@ def _version() -> str:
 def _linter(args: argparse.Namespace):
     from . import Linter, default_linter
 
+    checks = getattr(args, "context_checks", None)
     if getattr(args, "rules_only", False):
-        return Linter(model=None)
-    if getattr(args, "model_dir", None):
-        return Linter(model=args.model_dir)
+        return Linter(model=None, context_checks=checks)
+    if getattr(args, "model_dir", None) or checks is not None:
+        return Linter(model=args.model_dir or "auto", context_checks=checks)
     return default_linter()
 
 

@@ -19,10 +19,11 @@ from .model import ToneModel, default_model_dir
 from .nlp import english
 from .offsets import OffsetMap, utf16_length
 from .report import Finding, Report
-from .rules import Rule, RuleMatcher, load_rules
+from .rules import PLACEHOLDER, Rule, RuleMatcher, load_rules
 from .segments import scoring_pairs, sentence_ranges
 from .slots import extract_slots
 from .suggest import add_suggestions
+from .ticket import ContextChecker, DraftView
 from .voice import mask, quoted_ranges
 
 log = logging.getLogger("replylint")
@@ -37,6 +38,8 @@ class Linter:
 
     ``model``: a ``ToneModel``, a model folder, ``"auto"`` (the shipped model if present) or
     ``None`` for rules alone. ``rules=()`` runs the model alone (for evaluation).
+    ``context_checks``: which checks against the ticket run when a context is given (``None`` for
+    the default ones, ``"all"``, or check ids; see ``linter.ticket``).
     """
 
     def __init__(
@@ -46,6 +49,7 @@ class Linter:
         rule_paths: Iterable[Path] | None = None,
         model: ToneModel | Path | str | None = None,
         max_chars: int = MAX_CHARS,
+        context_checks: Iterable[str] | str | None = None,
     ) -> None:
         self.nlp = english()
         self.rules: tuple[Rule, ...] = tuple(rules) if rules is not None else load_rules(rule_paths)
@@ -53,13 +57,16 @@ class Linter:
         self.max_chars = max_chars
         self.model = _load_model(model)
         self.model_name: str | None = self.model.name if self.model else None
+        self.context_checker = ContextChecker(
+            context_checks, [p for rule in self.rules for p in PLACEHOLDER.findall(rule.replacement or "")]
+        )
 
     def lint(self, text: str, context: Context | dict[str, Any] | None = None) -> Report:
         check_text(text, self.max_chars)
-        Context.from_value(context)  # validated now; ticket checks consume it
+        ticket = Context.from_value(context)
         if not text.strip():
             return self._empty_report(text)
-        draft = self._analyse(text, self.nlp(mask(text, quoted_ranges(text))))
+        draft = self._analyse(text, self.nlp(mask(text, quoted_ranges(text))), ticket)
         return self._report(draft, self._score(draft.pairs))
 
     def lint_batch(
@@ -69,7 +76,7 @@ class Linter:
 
         Returns one entry per input, in order: a ``Report``, or the ``ReplylintError`` for bad input.
         """
-        Context.from_value(context)
+        ticket = Context.from_value(context)
         results: list[Report | ReplylintError | None] = [None] * len(texts)
         pending: list[tuple[int, str]] = []
         for index, text in enumerate(texts):
@@ -83,7 +90,9 @@ class Linter:
             else:
                 results[index] = self._empty_report(text)  # type: ignore[arg-type]
         masked = [mask(text, quoted_ranges(text)) for _, text in pending]
-        drafts = [self._analyse(text, doc) for (_, text), doc in zip(pending, self.nlp.pipe(masked, batch_size=64), strict=True)]
+        drafts = [
+            self._analyse(text, doc, ticket) for (_, text), doc in zip(pending, self.nlp.pipe(masked, batch_size=64), strict=True)
+        ]
         all_pairs = [pair for draft in drafts for pair in draft.pairs]
         probabilities = np.concatenate(
             [self._score(all_pairs[i : i + 256]) for i in range(0, len(all_pairs), 256)] or [np.zeros((0, 0))]
@@ -99,12 +108,15 @@ class Linter:
             verdict="pass", score=0.0, text_length=len(text), text_length_utf16=utf16_length(text), model=self.model_name
         )
 
-    def _analyse(self, text: str, doc: Doc) -> _Draft:
+    def _analyse(self, text: str, doc: Doc, context: Context | None = None) -> _Draft:
         offsets = OffsetMap(text)
         findings = findings_from_hits(text, offsets, self.rule_matcher(doc)) if self.rule_matcher else []
-        ranges = sentence_ranges(doc) if self.model is not None else []
+        ranges = sentence_ranges(doc) if self.model is not None or context is not None else []
         pairs = scoring_pairs(doc.text, ranges, self.model.context_words) if self.model is not None else []
-        return _Draft(text, offsets, findings, ranges, [index for index, _ in pairs], [pair for _, pair in pairs])
+        ticket = DraftView(text, doc.text, offsets, ranges) if context is not None else None
+        return _Draft(
+            text, offsets, findings, ranges, [index for index, _ in pairs], [pair for _, pair in pairs], ticket, context
+        )
 
     def _score(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         if self.model is None or not pairs:
@@ -118,6 +130,11 @@ class Linter:
             findings = merge_model_scores(draft.text, draft.offsets, findings, scored, self.model.thresholds)
         if findings:
             findings = add_suggestions(draft.text, draft.offsets, findings, extract_slots(draft.text))
+        if draft.view is not None and draft.context is not None:
+            # Checks against the ticket: their findings carry their own suggestions.
+            findings = sorted(
+                [*findings, *self.context_checker(draft.view, draft.context)], key=lambda f: (f.start, f.end, f.label)
+            )
         return build_report(draft.text, findings, self.model_name)
 
 
@@ -131,6 +148,8 @@ class _Draft:
     ranges: list[tuple[int, int]]
     scored_indices: list[int]
     pairs: list[tuple[str, str]]
+    view: DraftView | None = None  # set when a context is given
+    context: Context | None = None
 
 
 def _load_model(model: ToneModel | Path | str | None) -> ToneModel | None:

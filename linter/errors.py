@@ -18,6 +18,7 @@ class Errors(Enum):
     E005 = "Line {line} of '{path}' is not a JSON object with a string 'text': {reason}."
     E006 = "No text given. Pass the draft as an argument, use '-' to read standard input, or --file PATH."
     E007 = "The context must be a JSON object with optional fields {fields}; got {reason}."
+    E008 = "Unknown context check(s) {names}. Use 'all' or any of: {checks}."
     # Rule files
     E101 = "Rule file '{path}' is not valid YAML: {reason}. Fix the syntax at the position shown."
     E102 = "Rule file '{path}', rule '{rule_id}': unknown key '{key}'. Allowed keys: {allowed}."

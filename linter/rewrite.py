@@ -85,6 +85,8 @@ def rewrite(linter: Linter, text: str, context: Context | dict[str, Any] | None 
     quoted = quoted_ranges(text)
     by_range: dict[tuple[int, int], Finding] = {}
     for finding in report.findings:
+        if finding.label not in TEMPLATES:
+            continue  # checks against the ticket (linter/ticket.py) carry their own span suggestions
         key = _outside_quotes(text, replacement_range(text, finding.sentence), quoted)
         if key is None:
             continue

@@ -1,4 +1,5 @@
-"""The eight tone problems from the project taxonomy. Label ids are stable API values."""
+"""The eight tone problems from the project taxonomy, and the context checks that compare a draft
+with its ticket. Label ids are stable API values."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ class Label:
     description: str
     customer_hears: str
     rewrite_direction: str
+    category: str = "tone"  # "tone": the classifier's labels; "context": checks against the ticket
 
     @property
     def message(self) -> str:
@@ -91,3 +93,51 @@ MODEL_MESSAGES = {
 
 LABEL_IDS: tuple[str, ...] = tuple(label.id for label in LABELS)
 LABELS_BY_ID: dict[str, Label] = {label.id: label for label in LABELS}
+
+
+# Checks against the ticket (linter/ticket.py): they run only when a context is given, and the
+# classifier knows nothing of them, so they are not in LABEL_IDS (the model's output columns).
+CONTEXT_LABELS: tuple[Label, ...] = (
+    Label(
+        "wrong_recipient",
+        "Wrong recipient",
+        "Addresses someone other than the ticket's customer, e.g. a name left over from a previous ticket.",
+        "This is a form letter meant for someone else.",
+        "Address the customer by the name they use; nicknames and accents-dropped spellings are fine.",
+        "context",
+    ),
+    Label(
+        "unfilled_placeholder",
+        "Unfilled placeholder",
+        "Leaves template residue the customer must never see: [NAME], an unrendered {{...}}, <customer>, XXX, TBD, [by when].",
+        "Nobody actually wrote this.",
+        "Fill in every slot before sending.",
+        "context",
+    ),
+    Label(
+        "wrong_partner",
+        "Wrong partner",
+        "Names a partner or vendor other than the one in the customer's message, when both are known partners.",
+        "You didn't read my message.",
+        "Name the partner the customer dealt with.",
+        "context",
+    ),
+    Label(
+        "no_next_step",
+        "No next step",
+        "Answers a reported problem or a request with no action taken, no next step and no commitment.",
+        "Wait and hope.",
+        "Say what you did or what happens next, who does it and by when.",
+        "context",
+    ),
+    Label(
+        "unanswered_question",
+        "Unanswered question",
+        "Leaves a direct question from the customer's message unanswered.",
+        "You ignored what I asked.",
+        "Answer every direct question, quoting it back if that helps.",
+        "context",
+    ),
+)
+CONTEXT_LABEL_IDS: tuple[str, ...] = tuple(label.id for label in CONTEXT_LABELS)
+ALL_LABELS: tuple[Label, ...] = LABELS + CONTEXT_LABELS

@@ -7,7 +7,7 @@ import pytest
 from api_conftest import LiveServer
 from helpers import utf16_slice
 
-from linter.taxonomy import LABEL_IDS
+from linter.taxonomy import CONTEXT_LABEL_IDS, LABEL_IDS
 
 ENTERPRISE = (
     "Hello Mark, I can understand how this experience would be frustrating for you. Expedia is an independent "
@@ -109,9 +109,26 @@ def test_api_lint_batch_of_a_thousand(api_server: LiveServer) -> None:
 def test_api_labels_are_the_taxonomy(api_server: LiveServer) -> None:
     with api_server.client() as client:
         labels = client.get("/v1/labels").json()["labels"]
-    assert [label["id"] for label in labels] == list(LABEL_IDS)
+    assert [label["id"] for label in labels] == [*LABEL_IDS, *CONTEXT_LABEL_IDS]
+    assert [label["category"] for label in labels] == ["tone"] * len(LABEL_IDS) + ["context"] * len(CONTEXT_LABEL_IDS)
     for label in labels:
         assert label["name"] and label["description"] and label["customer_hears"] and label["rewrite_direction"]
+
+
+def test_api_lint_checks_the_draft_against_the_context(api_server: LiveServer, report_schema: dict) -> None:
+    text = "Hello Dan,\n\nPlease contact Travelocity for further investigation."
+    context = {"customer_name": "Mark", "partners": ["Expedia", "Travelocity"], "customer_messages": ["My Expedia booking failed."]}
+    with api_server.client() as client:
+        with_context = client.post("/v1/lint", json={"text": text, "context": context}).json()
+        without = client.post("/v1/lint", json={"text": text}).json()
+        batch = client.post("/v1/lint/batch", json={"items": [{"text": text, "context": context}]}).json()
+    jsonschema.validate(with_context, report_schema)
+    assert {"wrong_recipient", "wrong_partner", "no_next_step"} <= set(with_context["labels"])
+    assert not set(without["labels"]) & set(CONTEXT_LABEL_IDS)
+    assert batch["results"][0]["report"]["labels"] == with_context["labels"]
+    partner = next(f for f in with_context["findings"] if f["label"] == "wrong_partner")
+    assert partner["text"] == "Travelocity" and partner["suggestions"][0]["replacement"] == "Expedia"
+    _assert_offsets(text, with_context)
 
 
 def test_api_rules_list_the_loaded_rules(api_server: LiveServer) -> None:
