@@ -24,7 +24,7 @@ from .taxonomy import LABEL_IDS
 
 MANIFEST = "manifest.json"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-DEFAULT_MODEL_NAME = "replylint-minilm-l4"
+DEFAULT_MODEL_NAME = "replylint-minilm-l2"
 REQUIRED_FILES = ("model.onnx", "tokenizer.json", "labels.json", "config.json", "thresholds.json", MANIFEST)
 
 
