@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 from collections.abc import Iterable, Sequence
@@ -21,8 +22,9 @@ from .offsets import OffsetMap, utf16_length
 from .report import Finding, Report
 from .rules import Rule, RuleMatcher, load_rules
 from .segments import scoring_pairs, sentence_ranges
-from .slots import extract_slots
+from .slots import Slot, extract_slots
 from .suggest import add_suggestions
+from .team import TeamConfig
 from .voice import mask, quoted_ranges
 
 log = logging.getLogger("replylint")
@@ -36,7 +38,8 @@ class Linter:
     """Lints drafts with the tone rules and the classifier. Build once; ``lint`` is thread-safe.
 
     ``model``: a ``ToneModel``, a model folder, ``"auto"`` (the shipped model if present) or
-    ``None`` for rules alone. ``rules=()`` runs the model alone (for evaluation).
+    ``None`` for rules alone. ``rules=()`` runs the model alone (for evaluation). ``team``: a
+    ``TeamConfig`` whose rule packs, rules turned off, severities and allowlist apply.
     """
 
     def __init__(
@@ -46,13 +49,28 @@ class Linter:
         rule_paths: Iterable[Path] | None = None,
         model: ToneModel | Path | str | None = None,
         max_chars: int = MAX_CHARS,
+        team: TeamConfig | None = None,
     ) -> None:
         self.nlp = english()
         self.rules: tuple[Rule, ...] = tuple(rules) if rules is not None else load_rules(rule_paths)
+        # Team configuration (issue 9): its packs join the rules here, its filter runs in _report.
+        self.base_rules = self.rules
+        self.team = team
+        if team is not None:
+            self.rules = team.select_rules(self.rules)
         self.rule_matcher = RuleMatcher(self.nlp.vocab, self.rules) if self.rules else None
         self.max_chars = max_chars
         self.model = _load_model(model)
         self.model_name: str | None = self.model.name if self.model else None
+
+    def with_team(self, team: TeamConfig | None) -> Linter:
+        """This linter for one team: shares the spaCy pipeline and the model, builds only the team's rule matcher."""
+        linter = copy.copy(self)
+        linter.team = team
+        linter.rules = team.select_rules(self.base_rules) if team is not None else self.base_rules
+        if linter.rules != self.rules:
+            linter.rule_matcher = RuleMatcher(self.nlp.vocab, linter.rules) if linter.rules else None
+        return linter
 
     def lint(self, text: str, context: Context | dict[str, Any] | None = None) -> Report:
         check_text(text, self.max_chars)
@@ -116,9 +134,16 @@ class Linter:
         if self.model is not None:
             scored = [(draft.ranges[index], probabilities[row]) for row, index in enumerate(draft.scored_indices)]
             findings = merge_model_scores(draft.text, draft.offsets, findings, scored, self.model.thresholds)
+        if self.team is not None:  # team configuration (issue 9): one filter on the findings
+            findings = self.team.apply(findings)
         if findings:
-            findings = add_suggestions(draft.text, draft.offsets, findings, extract_slots(draft.text))
+            findings = add_suggestions(draft.text, draft.offsets, findings, self.slots(draft.text))
         return build_report(draft.text, findings, self.model_name)
+
+    def slots(self, text: str) -> list[Slot]:
+        """The facts suggestions reuse; a team's partner and company names refine them."""
+        found = extract_slots(text)
+        return self.team.adjust_slots(text, found) if self.team is not None else found
 
 
 @dataclass
