@@ -29,6 +29,7 @@ from typing import Any
 
 from ..errors import Errors, ReplylintError
 from ..taxonomy import LABEL_IDS
+from ..team import TeamConfig
 from .migrations import apply_migrations
 
 log = logging.getLogger("replylint.feedback")
@@ -51,6 +52,9 @@ def sentence_hash(sentence: str) -> str:
     return hashlib.sha256(" ".join(sentence.split()).encode("utf-8")).hexdigest()
 
 
+sentence_hash_of = sentence_hash  # for methods with a ``sentence_hash`` parameter
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -69,6 +73,38 @@ class FeedbackRecord:
     event_id: str | None = None  # the client's id for the event: a retry is stored once
     key_name: str | None = None
     created_ms: int = field(default_factory=now_ms)
+
+    @classmethod
+    def from_verdict(
+        cls,
+        team: TeamConfig,
+        *,
+        verdict: str,
+        rule_id: str,
+        label: str,
+        sentence: str | None = None,
+        sentence_hash: str | None = None,
+        model_score: float | None = None,
+        event_id: str | None = None,
+        key_name: str | None = None,
+    ) -> FeedbackRecord:
+        """The record to store for ``team``: the sentence's hash always, its text only if the team opted in."""
+        if sentence is None and sentence_hash is None:
+            raise ReplylintError(Errors.E523, reason="send the flagged 'sentence' or its 'sentence_hash'")
+        digest = sentence_hash_of(sentence) if sentence is not None else str(sentence_hash)
+        if sentence is not None and sentence_hash is not None and sentence_hash != digest:
+            raise ReplylintError(Errors.E523, reason="'sentence_hash' is not the SHA-256 of 'sentence'; send one of them")
+        return cls(
+            team=team.name,
+            verdict=verdict,
+            rule_id=rule_id,
+            label=label,
+            sentence_hash=digest,
+            model_score=model_score,
+            sentence=sentence if team.feedback.store_text else None,
+            event_id=event_id,
+            key_name=key_name,
+        )
 
     def check(self) -> None:
         """Reject what the schema would: a bad record never reaches the database (E523)."""
