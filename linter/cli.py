@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = key_commands.add_parser("add", help="create a key, append its hash to the file and print the key once")
     add.add_argument("name", help="who the key is for, e.g. helpdesk-eu (letters, digits, . _ @ -)")
     add.add_argument("--file", type=Path, help="the keys file (default: REPLYLINT_API_KEYS_FILE)")
+    add.add_argument("--team", help="the key's team: picks <teams_dir>/<team>.yaml and whose feedback it writes and reads")
     _add_team_commands(commands)
     return parser
 
@@ -247,7 +248,7 @@ def _keys(args: argparse.Namespace) -> int:
     if not path:
         print("replylint: give the keys file with --file PATH or REPLYLINT_API_KEYS_FILE", file=sys.stderr)
         return EXIT_ERROR
-    key = add_key(Path(path), args.name)
+    key = add_key(Path(path), args.name, args.team)
     print(key)
     print(
         f"Added key '{args.name}' to {path} (only its hash is stored). Send it as 'Authorization: Bearer <key>'.", file=sys.stderr

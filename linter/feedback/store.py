@@ -376,13 +376,18 @@ class FeedbackStore:
 
     # -- the API ----------------------------------------------------------------------------
 
-    def record(self, record: FeedbackRecord, timeout: float = 30.0) -> Stored:
-        """Store one verdict; returns once it is committed (durable). E523 for a bad record, E524 on failure."""
+    def submit(self, record: FeedbackRecord) -> Future[Stored]:
+        """Queue one verdict for the next group commit; the future resolves once it is committed."""
         record.check()
         if self._closed:
             raise ReplylintError(Errors.E524, reason="the store is closed")
         future: Future[Stored] = Future()
         self._writer.jobs.put((record, future))
+        return future
+
+    def record(self, record: FeedbackRecord, timeout: float = 30.0) -> Stored:
+        """Store one verdict; returns once it is committed (durable). E523 for a bad record, E524 on failure."""
+        future = self.submit(record)
         try:
             return future.result(timeout)
         except TimeoutError as err:
