@@ -27,7 +27,9 @@ from linter.errors import Errors, ReplylintError
 log = logging.getLogger("replylint.api")
 
 KEY_PREFIX = "rl_"
-_LINE = re.compile(r"^(?P<name>[A-Za-z0-9._@-]{1,64})\s+sha256:(?P<digest>[0-9a-f]{64})(?:\s+team=(?P<team>[A-Za-z0-9._-]{1,64}))?$")
+_LINE = re.compile(
+    r"^(?P<name>[A-Za-z0-9._@-]{1,64})\s+sha256:(?P<digest>[0-9a-f]{64})(?:\s+team=(?P<team>[A-Za-z0-9._-]{1,64}))?$"
+)
 RELOAD_INTERVAL = 2.0  # seconds between checks of the file's modification time
 
 
@@ -66,7 +68,10 @@ def parse_keys(path: Path, text: str) -> dict[str, KeyOwner]:
         match = _LINE.match(line)
         if not match:
             raise ReplylintError(
-                Errors.E472, path=path, line=number, reason="expected 'NAME sha256:' and 64 lower-case hex digits, then optionally ' team=TEAM'"
+                Errors.E472,
+                path=path,
+                line=number,
+                reason="expected 'NAME sha256:' and 64 lower-case hex digits, then optionally ' team=TEAM'",
             )
         if match["name"] in names:
             raise ReplylintError(Errors.E472, path=path, line=number, reason=f"the name '{match['name']}' is used twice")

@@ -232,7 +232,9 @@ class LintService:
             log.info("draft text (log_text is on): %r", text)
         return (linter or self.linter).lint(text, context)
 
-    def _lint_many(self, drafts: list[tuple[str, dict[str, Any] | None]], linter: Linter | None = None) -> list[Report | ApiError]:
+    def _lint_many(
+        self, drafts: list[tuple[str, dict[str, Any] | None]], linter: Linter | None = None
+    ) -> list[Report | ApiError]:
         outcomes: list[Report | ApiError] = []
         for text, context in drafts:
             try:
