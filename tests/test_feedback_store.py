@@ -280,3 +280,33 @@ def test_feedback_cli_stats_export_and_purge(tmp_path: Path, capsys: pytest.Capt
     assert [(e["sentence"], e["labels"], e["weight"]) for e in lines] == [(NO_REPLY, [], 3.0)]
     assert main(["feedback", "purge", "--database", database, "--config", str(config)]) == 0  # retention 30 days
     assert "deleted 1 record" in capsys.readouterr().err
+
+
+def test_feedback_export_feeds_training_with_its_weight(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from linter.cli import main
+    from training.config import RunConfig
+    from training.corpus import load_feedback_examples
+
+    database = str(tmp_path / "feedback.sqlite3")
+    with FeedbackStore(database) as store:
+        for verdict, sentence in [("accepted", NO_REPLY), ("dismissed", "Replies here reach our billing team within a day.")]:
+            store.record(
+                FeedbackRecord.from_verdict(
+                    OPTED_IN, verdict=verdict, rule_id="closes_the_door.no_reply", label="closes_the_door", sentence=sentence
+                )
+            )
+    exported = tmp_path / "acme.jsonl"
+    assert main(["feedback", "export", "--database", database, "--team", "acme", "--out", str(exported), "--weight", "2"]) == 0
+    run = tmp_path / "run.yaml"
+    run.write_text(f"name: with-feedback\nfeedback_data: [{exported}]\nfeedback_weight: 1.5\n", encoding="utf-8")
+    config = RunConfig.load(run)
+    examples = load_feedback_examples([Path(p) for p in config.feedback_data], config.feedback_weight)
+    assert sorted((e["sentence"], e["labels"], e["weight"]) for e in examples) == [
+        ("Replies here reach our billing team within a day.", [], 3.0),
+        (NO_REPLY, ["closes_the_door"], 3.0),
+    ]
+    assert config.to_dict()["feedback_data"] == [str(exported)]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"sentence": "x", "labels": ["rude"]}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.jsonl:1"):
+        load_feedback_examples([bad])
