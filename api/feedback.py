@@ -65,7 +65,7 @@ class FeedbackIn(BaseModel):
 
 
 class FeedbackOut(BaseModel):
-    id: int
+    event_id: str = Field(description="The record's id: yours if you sent one, else one the server made.")
     team: str
     duplicate: bool = Field(description="true: this event_id was recorded before; the first record stands.")
     sentence_hash: str
@@ -181,7 +181,7 @@ async def post_feedback(body: FeedbackIn, request: Request) -> JSONResponse:
         raise ApiError.from_core(err) from None
     stored = await _feedback(request).record(record)
     out = FeedbackOut(
-        id=stored.id,
+        event_id=stored.event_id,
         team=record.team,
         duplicate=stored.duplicate,
         sentence_hash=record.sentence_hash,

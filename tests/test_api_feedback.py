@@ -113,7 +113,11 @@ def test_api_feedback_round_trip_and_stats(team_server: TeamServer) -> None:
         assert body["team"] == "acme" and body["stored_text"] is True and body["duplicate"] is False
         assert body["sentence_hash"] == sentence_hash(NO_REPLY)
         retry = agent.post("/v1/feedback", json=_verdict(event_id="rt-1", model_score=0.93))
-        assert retry.status_code == 200 and retry.json()["id"] == body["id"] and retry.json()["duplicate"] is True
+        assert (
+            retry.status_code == 200
+            and retry.json()["event_id"] == body["event_id"] == "rt-1"
+            and retry.json()["duplicate"] is True
+        )
         for verdict in ("dismissed", "dismissed", "dismissed", "accepted"):
             assert agent.post("/v1/feedback", json=_verdict(verdict)).status_code == 201
         stats = lead.get("/v1/stats").json()  # another key of the same team sees it
@@ -186,8 +190,8 @@ def test_api_feedback_50_concurrent_writers_lose_nothing(team_server: TeamServer
 
     responses = asyncio.run(main())
     assert [r.status_code for r in responses] == [201] * len(events)
-    ids = [r.json()["id"] for r in responses]
-    assert len(set(ids)) == len(events)
+    assert sorted(r.json()["event_id"] for r in responses) == sorted(events)
+    assert not any(r.json()["duplicate"] for r in responses)
     with FeedbackStore(team_server.database) as store:
         stored = {
             row[0]

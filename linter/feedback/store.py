@@ -13,6 +13,7 @@ which the API does only for teams that opted in (``feedback.store_text``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -21,7 +22,8 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,11 @@ from ..errors import Errors, ReplylintError
 from ..taxonomy import LABEL_IDS
 from ..team import TeamConfig
 from .migrations import apply_migrations
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: SQLite's busy handler alone serialises writers there
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("replylint.feedback")
 
@@ -44,7 +51,7 @@ GROUP_COMMIT_MAX = 512  # records per transaction at most
 DAY_MS = 86_400_000
 
 _COLUMNS = "team, event_id, created_ms, verdict, rule_id, label, model_score, sentence_hash, sentence, key_name"
-_INSERT = f"INSERT INTO feedback ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team, event_id) DO NOTHING RETURNING id"
+_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def sentence_hash(sentence: str) -> str:
@@ -70,7 +77,7 @@ class FeedbackRecord:
     sentence_hash: str
     model_score: float | None = None
     sentence: str | None = None  # only for teams that opted in
-    event_id: str | None = None  # the client's id for the event: a retry is stored once
+    event_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # the client's id: a retry is stored once
     key_name: str | None = None
     created_ms: int = field(default_factory=now_ms)
 
@@ -102,7 +109,7 @@ class FeedbackRecord:
             sentence_hash=digest,
             model_score=model_score,
             sentence=sentence if team.feedback.store_text else None,
-            event_id=event_id,
+            event_id=event_id or uuid.uuid4().hex,
             key_name=key_name,
         )
 
@@ -123,7 +130,7 @@ class FeedbackRecord:
             problems.append("'model_score' must be from 0 to 1")
         if self.sentence is not None and not 0 < len(self.sentence) <= MAX_SENTENCE_CHARS:
             problems.append(f"'sentence' must be 1-{MAX_SENTENCE_CHARS} characters")
-        if self.event_id is not None and not EVENT_ID.match(self.event_id):
+        if not isinstance(self.event_id, str) or not EVENT_ID.match(self.event_id):
             problems.append("'event_id' must be 1-64 of A-Z a-z 0-9 . _ : -")
         if problems:
             raise ReplylintError(Errors.E523, reason="; ".join(problems))
@@ -145,7 +152,7 @@ class FeedbackRecord:
 
 @dataclass(frozen=True)
 class Stored:
-    id: int
+    event_id: str  # the record's identity within its team
     duplicate: bool  # the event id was seen before: the first record stands
 
 
@@ -331,24 +338,64 @@ class FeedbackStore:
         except psycopg.Error as err:
             raise ReplylintError(Errors.E520, target=redacted(self.target), reason=str(err).strip().splitlines()[0]) from err
 
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """SQLite: writers of every process queue on a file lock instead of SQLite's busy handler.
+
+        The busy handler retries after sleeps of up to 100 ms, so two API workers writing at once
+        would wait far longer than the write; a blocking ``flock`` wakes the next writer at once.
+        """
+        if self.dialect != "sqlite" or fcntl is None:
+            yield
+            return
+        descriptor = os.open(f"{self.path}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # closing releases the lock
+
     def _sql(self, statement: str) -> str:
         return statement if self.dialect == "sqlite" else statement.replace("?", "%s")
 
     def _insert(self, connection: Any, records: list[FeedbackRecord]) -> list[Stored]:
+        with self._write_lock():
+            return self._insert_locked(connection, records)
+
+    def _insert_locked(self, connection: Any, records: list[FeedbackRecord]) -> list[Stored]:
+        """The batch in two statements: one query for retries already stored, one multi-row INSERT.
+
+        Few statements matter: the driver releases the GIL at every step, and under a busy event
+        loop each step waits to get it back.
+        """
         cursor = connection.cursor()
         cursor.execute("BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN")
         try:
-            results = []
+            teams = sorted({record.team for record in records})
+            events = sorted({record.event_id for record in records})
+            cursor.execute(
+                self._sql(
+                    f"SELECT team, event_id FROM feedback WHERE team IN ({', '.join('?' * len(teams))}) "
+                    f"AND event_id IN ({', '.join('?' * len(events))})"
+                ),
+                (*teams, *events),
+            )
+            seen = {(team, event) for team, event in cursor.fetchall()}
+            fresh, results = [], []
             for record in records:
-                cursor.execute(self._sql(_INSERT), record.row())
-                row = cursor.fetchone()
-                if row is not None:
-                    results.append(Stored(int(row[0]), False))
-                    continue
+                key = (record.team, record.event_id)
+                results.append(Stored(record.event_id, key in seen))
+                if key not in seen:
+                    seen.add(key)
+                    fresh.append(record)
+            if fresh:
                 cursor.execute(
-                    self._sql("SELECT id FROM feedback WHERE team = ? AND event_id = ?"), (record.team, record.event_id)
+                    self._sql(
+                        f"INSERT INTO feedback ({_COLUMNS}) VALUES {', '.join([_ROW] * len(fresh))} "
+                        "ON CONFLICT (team, event_id) DO NOTHING"  # stored meanwhile by another process: stored all the same
+                    ),
+                    tuple(value for record in fresh for value in record.row()),
                 )
-                results.append(Stored(int(cursor.fetchone()[0]), True))
             cursor.execute("COMMIT")
             return results
         except BaseException:
@@ -362,7 +409,7 @@ class FeedbackStore:
             return list(cursor.fetchall())
 
     def _change(self, statement: str, parameters: tuple[Any, ...]) -> int:
-        with self._read_lock:
+        with self._read_lock, self._write_lock():
             cursor = self._reader.cursor()
             cursor.execute("BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN")
             try:
