@@ -22,6 +22,7 @@ from linter.team import TeamConfig
 
 from .errors import ApiError
 from .middleware import KEY_SCOPE_KEY
+from .routes import ERRORS
 from .teams import TeamRegistry, request_team
 
 log = logging.getLogger("replylint.api")
@@ -149,7 +150,7 @@ class FeedbackService:
         await asyncio.to_thread(self.store.close)
 
 
-feedback_router = APIRouter(prefix="/v1", tags=["feedback"])
+feedback_router = APIRouter(prefix="/v1", tags=["feedback"], responses=ERRORS)
 
 
 def _feedback(request: Request) -> FeedbackService:
