@@ -127,8 +127,8 @@ class FeedbackService:
             raise ApiError.from_core(err) from None
 
     def purge(self) -> int:
-        """Every team's retention; teams without a config file keep the default (90 days)."""
-        retention = {name: config.feedback.retention_days for name, config in self.teams.teams().items()}
+        """Every stored team's retention, from its config (teams without one keep the default, 90 days)."""
+        retention = {name: self.teams.get(name).config.feedback.retention_days for name in self.store.teams()}
         return self.store.purge_all(retention, TeamConfig().feedback.retention_days)
 
     def start(self) -> None:
@@ -165,7 +165,7 @@ def _feedback(request: Request) -> FeedbackService:
 )
 async def post_feedback(body: FeedbackIn, request: Request) -> JSONResponse:
     """Record an agent's verdict on a finding, for the request's team. 201 once it is durably stored."""
-    team = request_team(request)
+    team = await request_team(request)
     try:
         record = FeedbackRecord.from_verdict(
             team.config,
@@ -194,7 +194,7 @@ async def post_feedback(body: FeedbackIn, request: Request) -> JSONResponse:
 @feedback_router.get("/stats", response_model=StatsOut)
 async def stats(request: Request) -> dict[str, Any]:
     """Per-rule and per-label verdict counts and dismissal rates for the request's team, and the rules over its threshold."""
-    team = request_team(request)
+    team = await request_team(request)
     policy = team.config.feedback
     result = await asyncio.to_thread(
         _feedback(request).store.stats,

@@ -12,6 +12,7 @@ previous config stays in force, so a typo never switches a team's settings off.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -56,11 +57,17 @@ class TeamRegistry:
                 self.get(name)
         return names
 
-    def get(self, name: str) -> Team:
+    def fresh(self, name: str) -> Team | None:
+        """The team if it was checked within the reload interval (no file access), else None."""
         team = self._teams.get(name)
-        now = time.monotonic()
-        if team is not None and now - team.checked < RELOAD_INTERVAL:
+        return team if team is not None and time.monotonic() - team.checked < RELOAD_INTERVAL else None
+
+    def get(self, name: str) -> Team:
+        """The team, its files checked for changes first when the interval has passed (may build a linter: not on the event loop)."""
+        team = self.fresh(name)
+        if team is not None:
             return team
+        now = time.monotonic()
         with self._lock:
             team = self._teams.get(name)
             if team is not None and now - team.checked < RELOAD_INTERVAL:
@@ -98,9 +105,6 @@ class TeamRegistry:
         log.info("team %s: loaded %s (%d pack rule(s))", name, path, len(config.pack_rules))
         return Team(config, linter, _files(path, config), now)
 
-    def teams(self) -> dict[str, TeamConfig]:
-        return {name: team.config for name, team in self._teams.items()}
-
 
 def _files(path: Path, config: TeamConfig | None) -> tuple[tuple[Path, float], ...]:
     packs = {Path(rule.source.rsplit(":", 1)[0]) for rule in config.pack_rules} if config else set()
@@ -114,7 +118,11 @@ def _mtime(path: Path) -> float:
         return -1.0
 
 
-def request_team(request: Request) -> Team:
-    """The team of this request (its API key's), with its config and linter."""
+async def request_team(request: Request) -> Team:
+    """The team of this request (its API key's), with its config and linter.
+
+    A reload reads files and builds a rule matcher (up to a second), so it runs in a thread.
+    """
     name = request.scope.get(TEAM_SCOPE_KEY, DEFAULT_TEAM)
-    return request.app.state.teams.get(name)
+    registry: TeamRegistry = request.app.state.teams
+    return registry.fresh(name) or await asyncio.to_thread(registry.get, name)
