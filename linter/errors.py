@@ -66,7 +66,6 @@ class Errors(Enum):
     E514 = "Team config '{path}', allow.patterns[{index}]: '{pattern}' is not a valid regular expression ({reason}). Escape special characters such as . ( ) with a backslash."
     E515 = "Team config '{path}': unknown key '{key}'. Allowed keys: {allowed}."
     E516 = "Team config '{path}', '{key}': there is no rule '{rule_id}'.{hint}"
-    E517 = "Team '{team}' is not configured on this server: no '{path}'. Add the file or fix the key's team."
     E520 = "The feedback database '{target}' could not be opened: {reason}."
     E521 = "The feedback database '{target}' has schema version {found}; this replylint knows up to {known}. Upgrade replylint before using this database."
     E522 = "PostgreSQL feedback databases need psycopg 3: pip install 'replylint[postgres]'."

@@ -19,8 +19,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _team(args: argparse.Namespace) -> TeamConfig:
-    team = load_team_config(args.config) if getattr(args, "config", None) else TeamConfig()
-    return team
+    return load_team_config(args.config) if getattr(args, "config", None) else TeamConfig()
 
 
 def _rules_list(args: argparse.Namespace) -> int:
