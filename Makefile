@@ -22,7 +22,7 @@ $(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
 
 # Everything the tests need, training included.
 $(FULL_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[api,train,dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[api,train,dev,postgres]'
 	touch $@ $(RUNTIME_STAMP)
 
 ## The main job: the HTTP API with the shipped model on 127.0.0.1:8000 (see docs/api.md).
@@ -37,8 +37,14 @@ check-samples: $(RUNTIME_STAMP)
 ## grammar checker), then the browser extension in Chromium.
 test: test-python test-extension
 
-test-python: $(FULL_STAMP) $(GRAMMAR_STAMP)
-	$(BIN)/python -m pytest
+test-python: $(FULL_STAMP) $(GRAMMAR_STAMP) postgresql
+	REPLYLINT_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest
+
+## The feedback tests run on SQLite and on a real PostgreSQL server, which the tests start on a
+## free port on 127.0.0.1 (initdb into a temporary folder) and stop; here it is only installed.
+.PHONY: postgresql
+postgresql:
+	command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update && apt-get install -y postgresql)
 
 $(GRAMMAR_STAMP): tests/grammar/package.json tests/grammar/package-lock.json
 	command -v npm >/dev/null 2>&1 || (apt-get update && apt-get install -y nodejs npm)

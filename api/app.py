@@ -14,14 +14,17 @@ from starlette.responses import Response
 
 from linter import __version__
 from linter.errors import Errors
+from linter.feedback import FeedbackStore, redacted
 
 from .errors import ApiError, validation_error
+from .feedback import FeedbackService, feedback_router
 from .keys import KeyStore
 from .metrics import Metrics
 from .middleware import Guard, RequestContext
 from .routes import lt, ops, v1
 from .service import LintService, build_linter
 from .settings import Settings
+from .teams import TeamRegistry
 
 log = logging.getLogger("replylint.api")
 
@@ -47,6 +50,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         service = LintService(linter, settings, metrics)
         readiness = service.self_test()
         app.state.service = service
+        # Teams and feedback (issue 9): a config per key's team, one feedback store per worker.
+        app.state.teams = teams = TeamRegistry(linter, settings.teams_dir)
+        loaded = teams.preload()
+        app.state.feedback = feedback = FeedbackService(
+            FeedbackStore(settings.feedback_database), teams, settings.feedback_purge_interval_seconds
+        )
+        feedback.start()
+        log.info("teams: %s; feedback store: %s", ", ".join(loaded) or "defaults only", redacted(feedback.store.target))
         log.info(
             "ready=%s model=%s rules=%d keys=%s self-test %s",
             readiness.ready,
@@ -60,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await feedback.close()
             service.close()
 
     app = FastAPI(
@@ -70,12 +82,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=[
             {"name": "lint", "description": "replylint's own API."},
             {"name": "LanguageTool-compatible", "description": "LanguageTool's /v2 API for existing clients."},
+            {"name": "feedback", "description": "Agents' verdicts on findings and each team's dismissal rates."},
             {"name": "operations", "description": "Probes and metrics (no key needed)."},
         ],
     )
     app.state.settings = settings
     app.state.metrics = metrics
     app.include_router(v1)
+    app.include_router(feedback_router)
     app.include_router(lt)
     app.include_router(ops)
     _add_error_handlers(app)

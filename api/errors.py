@@ -17,7 +17,7 @@ from linter.errors import Errors, ReplylintError
 from .logs import request_id_var
 
 # Core errors that reach the API, by HTTP status; anything else from the core is a 422.
-_CORE_STATUS = {"E001": 413}
+_CORE_STATUS = {"E001": 413, "E524": 503}  # E524: feedback not stored, retry
 
 EXAMPLES = {
     "/v1/lint": '{"text": "Hi Ana, ..."}',

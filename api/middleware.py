@@ -39,7 +39,11 @@ PROTECTED_PREFIXES = ("/v1/", "/v2/")
 JSON_TYPES = ("application/json",)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # POST routes and the media types their bodies may have.
-BODY_TYPES = {"/v1/lint": JSON_TYPES, "/v1/lint/batch": JSON_TYPES, "/v2/check": FORM_TYPES}
+BODY_TYPES = {"/v1/lint": JSON_TYPES, "/v1/lint/batch": JSON_TYPES, "/v1/feedback": JSON_TYPES, "/v2/check": FORM_TYPES}
+# The scope key that carries the request's team (from its API key) to the routes; see api/teams.py.
+TEAM_SCOPE_KEY = "replylint.team"
+KEY_SCOPE_KEY = "replylint.key"  # the API key's name (never the key), recorded with feedback
+DEFAULT_TEAM = "default"  # the team of every request when the server has no keys
 
 
 class RequestContext:
@@ -172,6 +176,7 @@ class Guard:
     def _authenticate(self, scope: Scope) -> str:
         """The key's name (or the client address when keys are off), for the rate limit."""
         if self.keys is None:
+            scope[TEAM_SCOPE_KEY] = DEFAULT_TEAM
             client = scope.get("client")
             return client[0] if client else "-"
         key = _header(scope, b"x-api-key")
@@ -183,11 +188,12 @@ class Guard:
         if not key:
             self.metrics.rejected.labels("unauthorized").inc()
             raise ApiError(401, Errors.E401, headers={"WWW-Authenticate": 'Bearer realm="replylint"'})
-        name = self.keys.name_for(key)
-        if name is None:
+        owner = self.keys.owner_for(key)
+        if owner is None:
             self.metrics.rejected.labels("forbidden").inc()
             raise ApiError(403, Errors.E403)
-        return "key:" + name
+        scope[TEAM_SCOPE_KEY], scope[KEY_SCOPE_KEY] = owner.team, owner.name
+        return "key:" + owner.name
 
 
 class RateLimiter:

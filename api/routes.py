@@ -32,6 +32,7 @@ from .schemas import (
     RulesResponse,
 )
 from .service import BatchItem, LintService
+from .teams import request_team
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": description}
@@ -72,7 +73,7 @@ lt = APIRouter(prefix="/v2", tags=["LanguageTool-compatible"], responses=ERRORS)
 async def lint(body: LintRequest, request: Request) -> Response:
     """Lint one draft: findings with code-point and UTF-16 offsets, labels, score and suggestions."""
     context = body.context.to_core() if body.context else None
-    report = await _service(request).lint(body.text, context)
+    report = await _service(request).lint(body.text, context, linter=(await request_team(request)).linter)
     return JSONBody(report.to_dict())
 
 
@@ -82,7 +83,7 @@ async def lint(body: LintRequest, request: Request) -> Response:
 async def rewrite(body: LintRequest, request: Request) -> Response:
     """Rewrite a draft customer-first: the new text, the edits (original offsets, both kinds) and the placeholders to fill."""
     context = body.context.to_core() if body.context else None
-    result = await _service(request).rewrite(body.text, context)
+    result = await _service(request).rewrite(body.text, context, linter=(await request_team(request)).linter)
     return JSONBody(result.to_dict())
 
 
@@ -96,7 +97,7 @@ async def lint_batch(body: BatchRequest, request: Request) -> Response:
     if len(body.items) > limit:
         raise ApiError(413, Errors.E414, count=len(body.items), limit=limit)
     items = [_batch_item(index, raw, service.settings.max_chars) for index, raw in enumerate(body.items)]
-    outcomes = await service.lint_batch(items)
+    outcomes = await service.lint_batch(items, linter=(await request_team(request)).linter)
     results = []
     for index, (item, outcome) in enumerate(zip(items, outcomes, strict=True)):
         if isinstance(outcome, Report):
@@ -146,11 +147,11 @@ async def labels() -> dict[str, Any]:
 
 @v1.get("/rules", response_model=RulesResponse)
 async def rules(request: Request) -> dict[str, Any]:
-    """The tone rules this server runs: ids, labels, messages and severities."""
+    """The tone rules this server runs for the key's team: ids, labels, messages and severities."""
+    team = await request_team(request)
     return {
         "rules": [
-            {"id": rule.id, "label": rule.label, "message": rule.message, "severity": rule.severity}
-            for rule in _service(request).linter.rules
+            {"id": rule.id, "label": rule.label, "message": rule.message, "severity": rule.severity} for rule in team.linter.rules
         ]
     }
 
@@ -194,7 +195,9 @@ async def check(form: Annotated[CheckForm, Form()], request: Request) -> Respons
     """LanguageTool-compatible check: form-encoded ``text`` or ``data`` and ``language``; offsets in UTF-16 units."""
     language = languagetool.resolve_language(form.language)
     source = languagetool.parse_input(form.text, form.data)
-    report = await _service(request).lint(source.plain, None, endpoint="languagetool")
+    report = await _service(request).lint(
+        source.plain, None, endpoint="languagetool", linter=(await request_team(request)).linter
+    )
     return JSONBody(languagetool.check_response(source, report, language, form.model_dump()))
 
 

@@ -182,15 +182,17 @@ class LintService:
 
     # -- work --------------------------------------------------------------------------------
 
-    async def lint(self, text: str, context: dict[str, Any] | None, *, endpoint: str = "lint") -> Report:
-        """Lint one draft in the pool; ``ApiError`` 413 for an over-long draft, 503 when full."""
-        report = await self._one(text, self._lint_one, text, context)
+    async def lint(
+        self, text: str, context: dict[str, Any] | None, *, endpoint: str = "lint", linter: Linter | None = None
+    ) -> Report:
+        """Lint one draft in the pool (with the team's ``linter`` if given); 413 for an over-long draft, 503 when full."""
+        report = await self._one(text, self._lint_one, text, context, linter)
         self._record(report, endpoint)
         return report
 
-    async def rewrite(self, text: str, context: dict[str, Any] | None) -> Rewrite:
+    async def rewrite(self, text: str, context: dict[str, Any] | None, *, linter: Linter | None = None) -> Rewrite:
         """Rewrite one draft in the pool (the same limits and admission as ``lint``)."""
-        result = await self._one(text, rewrite_draft, self.linter, text, context)
+        result = await self._one(text, rewrite_draft, linter or self.linter, text, context)
         self._record(result.report, "rewrite")
         return result
 
@@ -203,7 +205,7 @@ class LintService:
         except ReplylintError as err:
             raise ApiError.from_core(err) from None
 
-    async def lint_batch(self, items: Sequence[BatchItem]) -> list[Report | ApiError]:
+    async def lint_batch(self, items: Sequence[BatchItem], *, linter: Linter | None = None) -> list[Report | ApiError]:
         """Lint items in order, a chunk per job; an item's error is its own entry, the rest still run."""
         results: list[Report | ApiError] = [item.error if item.error else None for item in items]  # type: ignore[misc]
         todo = [index for index, item in enumerate(items) if item.error is None]
@@ -212,7 +214,7 @@ class LintService:
         try:
             for start in range(0, len(todo), BATCH_CHUNK):
                 chunk = todo[start : start + BATCH_CHUNK]
-                current = self._submit(None, self._lint_many, [(items[i].text, items[i].context) for i in chunk])
+                current = self._submit(None, self._lint_many, [(items[i].text, items[i].context) for i in chunk], linter)
                 for index, outcome in zip(chunk, await asyncio.wrap_future(current), strict=True):
                     results[index] = outcome
         finally:
@@ -225,16 +227,18 @@ class LintService:
                 self._record(outcome, "batch")
         return results
 
-    def _lint_one(self, text: str, context: dict[str, Any] | None) -> Report:
+    def _lint_one(self, text: str, context: dict[str, Any] | None, linter: Linter | None = None) -> Report:
         if self.settings.log_text:  # only when the operator asked for it
             log.info("draft text (log_text is on): %r", text)
-        return self.linter.lint(text, context)
+        return (linter or self.linter).lint(text, context)
 
-    def _lint_many(self, drafts: list[tuple[str, dict[str, Any] | None]]) -> list[Report | ApiError]:
+    def _lint_many(
+        self, drafts: list[tuple[str, dict[str, Any] | None]], linter: Linter | None = None
+    ) -> list[Report | ApiError]:
         outcomes: list[Report | ApiError] = []
         for text, context in drafts:
             try:
-                outcomes.append(self._lint_one(text, context))
+                outcomes.append(self._lint_one(text, context, linter))
             except ReplylintError as err:
                 outcomes.append(ApiError.from_core(err))
         return outcomes

@@ -75,6 +75,18 @@ class Settings(BaseModel):
         False, description="Log each draft's text. Off (default): logs carry only lengths, counts and request ids."
     )
     access_log: bool = Field(True, description="One log line per request: method, route, status, duration, body size.")
+    # Teams and feedback (issue 9)
+    teams_dir: Path | None = Field(
+        None,
+        description="Folder of team configs, one '<team>.yaml' per team (a key's team= picks it); re-read within 2 s of a change.",
+    )
+    feedback_database: str | None = Field(
+        None,
+        description="Feedback store: a SQLite file or a postgresql:// URL. Unset: ~/.local/share/replylint/feedback.sqlite3.",
+    )
+    feedback_purge_interval_seconds: int = Field(
+        3600, ge=10, description="How often each worker deletes feedback older than its team's retention."
+    )
 
     @field_validator("extension_ids")
     @classmethod

@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--rules-only", action="store_true", help="skip the classifier; rules alone")
     check.add_argument("--model-dir", type=Path, help="model folder (default: the shipped model)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("--config", type=Path, help="a team config (YAML): rule packs, rules off, severities, allowlist")
 
     evaluate = commands.add_parser("eval", help="precision/recall of the linter on labelled JSONL drafts")
     evaluate.add_argument("path", type=Path, help='JSONL with {"id", "text", "labels"} per line')
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     rewrite.add_argument("--context", type=Path, help="JSON file with the ticket's context")
     rewrite.add_argument("--rules-only", action="store_true", help="skip the classifier; rules alone")
     rewrite.add_argument("--model-dir", type=Path, help="model folder (default: the shipped model)")
+    rewrite.add_argument("--config", type=Path, help="a team config (YAML): rule packs, rules off, severities, allowlist")
 
     serve = commands.add_parser("serve", help="run the HTTP API (default 127.0.0.1:8000)")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1, or REPLYLINT_HOST)")
@@ -71,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     add = key_commands.add_parser("add", help="create a key, append its hash to the file and print the key once")
     add.add_argument("name", help="who the key is for, e.g. helpdesk-eu (letters, digits, . _ @ -)")
     add.add_argument("--file", type=Path, help="the keys file (default: REPLYLINT_API_KEYS_FILE)")
+    add.add_argument("--team", help="the key's team: picks <teams_dir>/<team>.yaml and whose feedback it writes and reads")
+    _add_team_commands(commands)
     return parser
 
 
@@ -87,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         if args.command == "keys":
             return _keys(args)
+        if args.command in ("rules", "feedback"):
+            return _team_command(args)
     except ReplylintError as err:
         print(f"replylint: {err.message}", file=sys.stderr)
         return EXIT_ERROR
@@ -109,10 +115,16 @@ def _linter(args: argparse.Namespace):
 
     checks = getattr(args, "context_checks", None)
     if getattr(args, "rules_only", False):
-        return Linter(model=None, context_checks=checks)
-    if getattr(args, "model_dir", None) or checks is not None:
-        return Linter(model=args.model_dir or "auto", context_checks=checks)
-    return default_linter()
+        linter = Linter(model=None, context_checks=checks)
+    elif getattr(args, "model_dir", None) or checks is not None:
+        linter = Linter(model=args.model_dir or "auto", context_checks=checks)
+    else:
+        linter = default_linter()
+    if getattr(args, "config", None):  # a team config (issue 9)
+        from .team import load_team_config
+
+        return linter.with_team(load_team_config(args.config))
+    return linter
 
 
 def _draft_text(args: argparse.Namespace) -> str:
@@ -240,7 +252,7 @@ def _keys(args: argparse.Namespace) -> int:
     if not path:
         print("replylint: give the keys file with --file PATH or REPLYLINT_API_KEYS_FILE", file=sys.stderr)
         return EXIT_ERROR
-    key = add_key(Path(path), args.name)
+    key = add_key(Path(path), args.name, args.team)
     print(key)
     print(
         f"Added key '{args.name}' to {path} (only its hash is stored). Send it as 'Authorization: Bearer <key>'.", file=sys.stderr
@@ -320,6 +332,39 @@ def render_report(text: str, report: Report, *, color: bool) -> str:
     counts = f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}"
     lines.append(f"{counts}; verdict {paint(_BOLD, report.verdict)}; score {report.score:.2f}")
     return "\n".join(lines)
+
+
+# -- team configs and feedback (issue 9) ------------------------------------------------------
+
+
+def _add_team_commands(commands: Any) -> None:
+    rules = commands.add_parser("rules", help="list the rules, or run a team's rule-pack examples")
+    rule_commands = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
+    listing = rule_commands.add_parser("list", help="every rule id with its label and severity")
+    listing.add_argument("--config", type=Path, help="a team config: its packs are listed, its rules turned off are not")
+    test = rule_commands.add_parser("test", help="run every example of a team's rule packs (exit 1 if one fails)")
+    test.add_argument("--config", type=Path, required=True, help="the team config whose packs to test")
+
+    feedback = commands.add_parser("feedback", help="the feedback store: dismissal rates, training export, retention")
+    feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True, parser_class=_Parser)
+    database_help = "SQLite file or postgresql:// URL (default: $REPLYLINT_FEEDBACK_DATABASE, else the default SQLite file)"
+    stats = feedback_commands.add_parser("stats", help="per-rule and per-label verdicts and dismissal rates for a team")
+    export = feedback_commands.add_parser("export", help="opted-in dismissed/accepted sentences as training JSONL")
+    purge = feedback_commands.add_parser("purge", help="delete a team's feedback older than its retention")
+    for sub in (stats, export, purge):
+        sub.add_argument("--database", help=database_help)
+        sub.add_argument("--team", help="the team (default: the config's name, else 'default')")
+        sub.add_argument("--config", type=Path, help="the team config (threshold, retention)")
+    stats.add_argument("--json", action="store_true", help="print the report as JSON")
+    export.add_argument("--out", type=Path, help="the JSONL file to write (default: standard output)")
+    export.add_argument("--weight", type=float, default=1.0, help="the weight each exported sentence carries (default 1)")
+    purge.add_argument("--days", type=int, help="delete records older than this many days (default: the team's retention)")
+
+
+def _team_command(args: argparse.Namespace) -> int:
+    from . import feedback_cli
+
+    return feedback_cli.run(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

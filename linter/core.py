@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 from collections.abc import Iterable, Sequence
@@ -21,9 +22,10 @@ from .offsets import OffsetMap, utf16_length
 from .report import Finding, Report
 from .rules import PLACEHOLDER, Rule, RuleMatcher, load_rules
 from .segments import scoring_pairs, sentence_ranges
-from .slots import extract_slots
+from .slots import Slot, extract_slots
 from .suggest import add_suggestions
 from .ticket import ContextChecker, DraftView
+from .team import TeamConfig
 from .voice import mask, quoted_ranges
 
 log = logging.getLogger("replylint")
@@ -39,7 +41,8 @@ class Linter:
     ``model``: a ``ToneModel``, a model folder, ``"auto"`` (the shipped model if present) or
     ``None`` for rules alone. ``rules=()`` runs the model alone (for evaluation).
     ``context_checks``: which checks against the ticket run when a context is given (``None`` for
-    the default ones, ``"all"``, or check ids; see ``linter.ticket``).
+    the default ones, ``"all"``, or check ids; see ``linter.ticket``). ``team``: a ``TeamConfig``
+    whose rule packs, rules turned off, severities and allowlist apply.
     """
 
     def __init__(
@@ -50,9 +53,15 @@ class Linter:
         model: ToneModel | Path | str | None = None,
         max_chars: int = MAX_CHARS,
         context_checks: Iterable[str] | str | None = None,
+        team: TeamConfig | None = None,
     ) -> None:
         self.nlp = english()
         self.rules: tuple[Rule, ...] = tuple(rules) if rules is not None else load_rules(rule_paths)
+        # Team configuration (issue 9): its packs join the rules here, its filter runs in _report.
+        self.base_rules = self.rules
+        self.team = team
+        if team is not None:
+            self.rules = team.select_rules(self.rules)
         self.rule_matcher = RuleMatcher(self.nlp.vocab, self.rules) if self.rules else None
         self.max_chars = max_chars
         self.model = _load_model(model)
@@ -60,6 +69,15 @@ class Linter:
         self.context_checker = ContextChecker(
             context_checks, [p for rule in self.rules for p in PLACEHOLDER.findall(rule.replacement or "")]
         )
+
+    def with_team(self, team: TeamConfig | None) -> Linter:
+        """This linter for one team: shares the spaCy pipeline and the model, builds only the team's rule matcher."""
+        linter = copy.copy(self)
+        linter.team = team
+        linter.rules = team.select_rules(self.base_rules) if team is not None else self.base_rules
+        if linter.rules != self.rules:
+            linter.rule_matcher = RuleMatcher(self.nlp.vocab, linter.rules) if linter.rules else None
+        return linter
 
     def lint(self, text: str, context: Context | dict[str, Any] | None = None) -> Report:
         check_text(text, self.max_chars)
@@ -129,13 +147,20 @@ class Linter:
             scored = [(draft.ranges[index], probabilities[row]) for row, index in enumerate(draft.scored_indices)]
             findings = merge_model_scores(draft.text, draft.offsets, findings, scored, self.model.thresholds)
         if findings:
-            findings = add_suggestions(draft.text, draft.offsets, findings, extract_slots(draft.text))
+            findings = add_suggestions(draft.text, draft.offsets, findings, self.slots(draft.text))
         if draft.view is not None and draft.context is not None:
             # Checks against the ticket: their findings carry their own suggestions.
             findings = sorted(
                 [*findings, *self.context_checker(draft.view, draft.context)], key=lambda f: (f.start, f.end, f.label)
             )
+        if self.team is not None:  # one filter for every finding: labels and rules off, severities, allowlist
+            findings = self.team.apply(findings)
         return build_report(draft.text, findings, self.model_name)
+
+    def slots(self, text: str) -> list[Slot]:
+        """The facts suggestions reuse; a team's partner and company names refine them."""
+        found = extract_slots(text)
+        return self.team.adjust_slots(text, found) if self.team is not None else found
 
 
 @dataclass

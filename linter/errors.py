@@ -59,6 +59,19 @@ class Errors(Enum):
     E471 = "Setting '{name}' (from {source}) is invalid: {reason}."
     E472 = "API keys file '{path}', line {line}: {reason}. Each line is 'NAME sha256:HEX'; add keys with 'replylint keys add NAME --file {path}'."
     E473 = "API keys file '{path}' could not be read: {reason}. Create it with 'replylint keys add NAME --file {path}'."
+    # Team configuration and the feedback store (issue 9)
+    E510 = "Team config '{path}' could not be read: {reason}."
+    E511 = "Team config '{path}' is not valid YAML: {reason}. Fix the syntax at the position shown."
+    E512 = "Team config '{path}', '{key}': {reason}."
+    E513 = "Team config '{path}', '{key}': '{value}' is not a taxonomy label. Use one of: {labels}."
+    E514 = "Team config '{path}', allow.patterns[{index}]: '{pattern}' is not a valid regular expression ({reason}). Escape special characters such as . ( ) with a backslash."
+    E515 = "Team config '{path}': unknown key '{key}'. Allowed keys: {allowed}."
+    E516 = "Team config '{path}', '{key}': there is no rule '{rule_id}'.{hint}"
+    E520 = "The feedback database '{target}' could not be opened: {reason}."
+    E521 = "The feedback database '{target}' has schema version {found}; this replylint knows up to {known}. Upgrade replylint before using this database."
+    E522 = "PostgreSQL feedback databases need psycopg 3: pip install 'replylint[postgres]'."
+    E523 = "Feedback record rejected: {reason}."
+    E524 = "The feedback could not be stored ({reason}); nothing was recorded. Retry the request."
 
     def format(self, **kwargs: object) -> str:  # type: ignore[override]
         return f"[{self.name}] " + self.value.format(**kwargs)

@@ -18,7 +18,6 @@ from .core import Linter
 from .offsets import OffsetMap
 from .report import Finding, Report, Span
 from .rules import PLACEHOLDER
-from .slots import extract_slots
 from .suggest import REASONS, TEMPLATES, fill, replacement_range
 from .voice import quoted_ranges
 
@@ -80,7 +79,7 @@ class Rewrite:
 def rewrite(linter: Linter, text: str, context: Context | dict[str, Any] | None = None, *, recheck: bool = True) -> Rewrite:
     report = linter.lint(text, context)
     offsets = OffsetMap(text)
-    slots = extract_slots(text)
+    slots = linter.slots(text)
     # One replacement per flagged sentence: the most severe, most certain finding decides the label.
     quoted = quoted_ranges(text)
     by_range: dict[tuple[int, int], Finding] = {}

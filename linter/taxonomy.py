@@ -141,3 +141,4 @@ CONTEXT_LABELS: tuple[Label, ...] = (
 )
 CONTEXT_LABEL_IDS: tuple[str, ...] = tuple(label.id for label in CONTEXT_LABELS)
 ALL_LABELS: tuple[Label, ...] = LABELS + CONTEXT_LABELS
+ALL_LABEL_IDS: tuple[str, ...] = LABEL_IDS + CONTEXT_LABEL_IDS

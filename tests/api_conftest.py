@@ -41,7 +41,9 @@ class LiveServer:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("REPLYLINT_", "PROMETHEUS_MULTIPROC"))}
         if "REPLYLINT_MODEL_DIR" in os.environ:
             self.env["REPLYLINT_MODEL_DIR"] = os.environ["REPLYLINT_MODEL_DIR"]
-        self.env.update({"REPLYLINT_REQUIRE_MODEL": "false", **(env or {})})
+        # Feedback goes to a file beside the log, never to the home folder's default store.
+        feedback = str(log_path.parent / "feedback.sqlite3")
+        self.env.update({"REPLYLINT_REQUIRE_MODEL": "false", "REPLYLINT_FEEDBACK_DATABASE": feedback, **(env or {})})
         self.args = args
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0

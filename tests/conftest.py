@@ -16,3 +16,6 @@ def report_schema() -> dict:
 
 # Live API servers (real uvicorn processes) for tests/test_api_*.py.
 from api_conftest import api_server, keyed_server  # noqa: E402, F401
+
+# A real PostgreSQL server, and every feedback test parametrized over SQLite and PostgreSQL.
+from pg_conftest import feedback_database, postgres_server  # noqa: E402, F401

@@ -166,6 +166,8 @@ def test_api_openapi_documents_every_route_with_examples(api_server: LiveServer)
         "/v1/rewrite",
         "/v1/labels",
         "/v1/rules",
+        "/v1/feedback",
+        "/v1/stats",
         "/healthz",
         "/readyz",
         "/metrics",
@@ -173,7 +175,7 @@ def test_api_openapi_documents_every_route_with_examples(api_server: LiveServer)
         "/v2/languages",
     }
     schemas = spec["components"]["schemas"]
-    assert schemas["LintRequest"]["examples"] and schemas["BatchRequest"]["examples"]
+    assert schemas["LintRequest"]["examples"] and schemas["BatchRequest"]["examples"] and schemas["FeedbackIn"]["examples"]
     lint = spec["paths"]["/v1/lint"]["post"]
     assert {"200", "413", "415", "422", "503"} <= set(lint["responses"])
 

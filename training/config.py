@@ -38,6 +38,9 @@ class RunConfig:
     target_precision: float = 0.9  # threshold calibration on the generated validation split
     max_clean_draft_rate: float = 0.02  # clean validation drafts the model may flag (composed and hand-written, each)
     extra_data: tuple[str, ...] = ()  # more JSONL sentence files (e.g. feedback exports), with "weight"
+    # `replylint feedback export` files: agents' verdicts, each example's weight times feedback_weight.
+    feedback_data: tuple[str, ...] = ()
+    feedback_weight: float = 1.0
 
     @classmethod
     def load(cls, path: Path) -> RunConfig:
@@ -45,11 +48,13 @@ class RunConfig:
         unknown = set(data) - set(cls.__dataclass_fields__)
         if unknown:
             raise ValueError(f"{path}: unknown config keys {sorted(unknown)}; allowed: {sorted(cls.__dataclass_fields__)}")
-        if "extra_data" in data:
-            data["extra_data"] = tuple(data["extra_data"])
+        for key in ("extra_data", "feedback_data"):
+            if key in data:
+                data[key] = tuple(data[key])
         return cls(**data)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["extra_data"] = list(self.extra_data)
+        data["feedback_data"] = list(self.feedback_data)
         return data

@@ -108,3 +108,23 @@ def load_authored_drafts(directory: Path = AUTHORED_DRAFTS_DIR) -> list[Authored
             seen.add(record["id"])
             drafts.append(AuthoredDraft(record["id"], record["text"], labels, evidence, record.get("industry", "general")))
     return drafts
+
+
+def load_feedback_examples(paths: list[Path], weight: float = 1.0) -> list[dict]:
+    """Sentence examples from ``replylint feedback export`` files, each weight multiplied by ``weight``.
+
+    The files are in the training sentence format already; labels are checked against the taxonomy.
+    """
+    examples = []
+    for path in paths:
+        for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            unknown = [label for label in record.get("labels", []) if label not in LABEL_IDS]
+            if unknown or not isinstance(record.get("sentence"), str):
+                raise ValueError(f"{path}:{number}: expected a feedback export line with a 'sentence' and taxonomy 'labels'")
+            examples.append(
+                {**record, "context": record.get("context") or "", "weight": float(record.get("weight", 1.0)) * weight}
+            )
+    return examples

@@ -20,6 +20,7 @@ from transformers import AutoModel, AutoTokenizer
 from linter.taxonomy import LABEL_IDS
 
 from .config import RunConfig
+from .corpus import load_feedback_examples
 
 
 class SentenceClassifier(nn.Module):
@@ -98,6 +99,7 @@ def train(config: RunConfig, data_dir: Path, out_dir: Path, log=print) -> Path:
     examples = read_examples(data_dir / "train_sentences.jsonl")
     for extra in config.extra_data:
         examples += read_examples(Path(extra))
+    examples += load_feedback_examples([Path(p) for p in config.feedback_data], config.feedback_weight)
     steps_per_epoch = math.ceil(len(examples) / config.batch_size)
     total_steps = config.max_steps or max(1, int(steps_per_epoch * config.epochs))
     head_params = list(model.head.parameters())
@@ -162,6 +164,7 @@ def load_checkpoint(checkpoint: Path) -> tuple[SentenceClassifier, object, RunCo
     raw = json.loads((checkpoint / "run_config.json").read_text())
     raw.pop("labels", None)
     raw["extra_data"] = tuple(raw.get("extra_data", ()))
+    raw["feedback_data"] = tuple(raw.get("feedback_data", ()))
     config = RunConfig(**raw)
     encoder = AutoModel.from_config(AutoConfig.from_pretrained(checkpoint / "encoder_config"))
     model = SentenceClassifier(encoder, len(LABEL_IDS))
