@@ -80,7 +80,11 @@ class RuleHit:
     sent_end: int
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it: the pure-Python one took seconds of every cold start.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """Records each mapping's line so errors can point at it; reads yes/no/on/off as words.
 
     YAML 1.1 turns a bare ``no`` into ``False``, which silently breaks a pattern such as
