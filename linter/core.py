@@ -59,7 +59,8 @@ class Linter:
         Context.from_value(context)  # validated now; ticket checks consume it
         if not text.strip():
             return self._empty_report(text)
-        draft = self._analyse(text, self.nlp(mask(text, quoted_ranges(text))))
+        masked = mask(text, quoted_ranges(text))
+        draft = self._analyse(text, masked, self.nlp(masked))
         return self._report(draft, self._score(draft.pairs))
 
     def lint_batch(
@@ -83,7 +84,10 @@ class Linter:
             else:
                 results[index] = self._empty_report(text)  # type: ignore[arg-type]
         masked = [mask(text, quoted_ranges(text)) for _, text in pending]
-        drafts = [self._analyse(text, doc) for (_, text), doc in zip(pending, self.nlp.pipe(masked, batch_size=64), strict=True)]
+        docs = self.nlp.pipe(masked, batch_size=64)
+        drafts = [
+            self._analyse(text, masked_text, doc) for (_, text), masked_text, doc in zip(pending, masked, docs, strict=True)
+        ]
         all_pairs = [pair for draft in drafts for pair in draft.pairs]
         probabilities = np.concatenate(
             [self._score(all_pairs[i : i + 256]) for i in range(0, len(all_pairs), 256)] or [np.zeros((0, 0))]
@@ -99,11 +103,13 @@ class Linter:
             verdict="pass", score=0.0, text_length=len(text), text_length_utf16=utf16_length(text), model=self.model_name
         )
 
-    def _analyse(self, text: str, doc: Doc) -> _Draft:
+    def _analyse(self, text: str, masked: str, doc: Doc) -> _Draft:
+        """``doc`` is ``masked`` (the draft with quotes blanked) through spaCy; ``masked`` is passed
+        along because ``doc.text`` rebuilds it token by token, which is slow."""
         offsets = OffsetMap(text)
-        findings = findings_from_hits(text, offsets, self.rule_matcher(doc)) if self.rule_matcher else []
-        ranges = sentence_ranges(doc) if self.model is not None else []
-        pairs = scoring_pairs(doc.text, ranges, self.model.context_words) if self.model is not None else []
+        findings = findings_from_hits(text, offsets, self.rule_matcher(doc, masked)) if self.rule_matcher else []
+        ranges = sentence_ranges(doc, masked) if self.model is not None else []
+        pairs = scoring_pairs(masked, ranges, self.model.context_words) if self.model is not None else []
         return _Draft(text, offsets, findings, ranges, [index for index, _ in pairs], [pair for _, pair in pairs])
 
     def _score(self, pairs: list[tuple[str, str]]) -> np.ndarray:

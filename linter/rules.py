@@ -12,9 +12,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-import numpy as np
 import yaml
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -256,13 +255,21 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+class _Group(NamedTuple):
+    """Patterns that share their requirements, checked once per sentence."""
+
+    required: int  # bit mask of the word requirements (see RuleMatcher.word_index)
+    regexes: tuple[tuple[int, int], ...]  # (column, regex number) the patterns cannot match without
+    members: list[int]  # pattern numbers
+
+
 class RuleMatcher:
     """Matches every rule against a Doc; returns hits inside one sentence and not cancelled by an antipattern.
 
     spaCy's Matcher walks every pattern over every token, which at a thousand patterns costs tens
     of milliseconds a draft. So each rule gets its own Matcher, and a rule runs only when every
     word its patterns require (a token without ``OP: ?/*/!`` and with a LOWER/LEMMA/ORTH value)
-    is somewhere in the draft: an index from those words to patterns finds the candidates.
+    is somewhere in the sentence: an index from those words to patterns finds the candidates.
     """
 
     def __init__(self, vocab: Vocab, rules: Iterable[Rule]) -> None:
@@ -272,13 +279,20 @@ class RuleMatcher:
         # One Matcher per pattern, so only the patterns whose words are present run. Patterns with the
         # same required words form a group, checked once.
         self.patterns: list[tuple[str, Matcher]] = []
-        self.groups: list[tuple[tuple[tuple[int, frozenset[int]], ...], tuple[tuple[int, int], ...], list[int]]] = []
+        self.groups: list[_Group] = []
         # REGEX tokens a pattern cannot match without: (column, regex number), checked against the
         # sentence's distinct words with a cache (the same words recur across drafts).
         self.regexes: list[re.Pattern[str]] = []
         self.regex_cache: dict[tuple[int, int], bool] = {}
-        self.index: dict[tuple[int, int], set[int]] = {}
-        self.unanchored: set[int] = set()
+        # Each distinct word requirement (column, accepted values) is one bit. Per column, a word maps
+        # to (the bits it satisfies, the groups anchored on it): a sentence ORs the bits of its words,
+        # and a group anchored there is a candidate when all its bits are set. One dict lookup per
+        # distinct word and one integer test per group keep the prefilter cheaper than the matching.
+        self.word_index: tuple[dict[int, tuple[int, frozenset[int]]], ...] = tuple({} for _ in _COLUMNS)
+        self.unanchored: frozenset[int] = frozenset()
+        requirement_bits: dict[tuple[int, frozenset[int]], int] = {}
+        anchors: dict[tuple[int, int], set[int]] = {}
+        unanchored: set[int] = set()
         group_numbers: dict[tuple, int] = {}
         for rule in self.rules.values():
             if rule.antipatterns:
@@ -288,14 +302,9 @@ class RuleMatcher:
                 matcher = Matcher(vocab)
                 matcher.add(rule.id, [list(pattern)])
                 self.patterns.append((rule.id, matcher))
-                words = tuple(
-                    sorted(
-                        {
-                            (_ATTR_COLUMNS[attr], frozenset(vocab.strings.add(v) for v in values))
-                            for attr, values in _requirements(pattern)
-                        },
-                        key=lambda r: (r[0], sorted(r[1])),
-                    )
+                words = frozenset(
+                    (_ATTR_COLUMNS[attr], frozenset(vocab.strings.add(v) for v in values))
+                    for attr, values in _requirements(pattern)
                 )
                 regexes = tuple(
                     sorted({(_ATTR_COLUMNS[attr], self._regex_number(regex)) for attr, regex in _regex_requirements(pattern)})
@@ -303,14 +312,27 @@ class RuleMatcher:
                 group = group_numbers.get((words, regexes))
                 if group is None:
                     group = group_numbers[(words, regexes)] = len(self.groups)
-                    self.groups.append((words, regexes, []))
+                    required = 0
+                    for word in words:
+                        required |= 1 << requirement_bits.setdefault(word, len(requirement_bits))
+                    self.groups.append(_Group(required, regexes, []))
                     if words:
-                        column, values = min(words, key=lambda r: _selectivity(r, vocab))
+                        column, values = min(
+                            sorted(words, key=lambda r: (r[0], sorted(r[1]))), key=lambda r: _selectivity(r, vocab)
+                        )
                         for value in values:
-                            self.index.setdefault((column, value), set()).add(group)
+                            anchors.setdefault((column, value), set()).add(group)
                     else:
-                        self.unanchored.add(group)
-                self.groups[group][2].append(len(self.patterns) - 1)
+                        unanchored.add(group)
+                self.groups[group].members.append(len(self.patterns) - 1)
+        for (column, values), bit in requirement_bits.items():
+            for value in values:
+                bits, groups = self.word_index[column].get(value, (0, frozenset()))
+                self.word_index[column][value] = (bits | 1 << bit, groups)
+        for (column, value), groups in anchors.items():
+            bits, _ = self.word_index[column][value]
+            self.word_index[column][value] = (bits, frozenset(groups))
+        self.unanchored = frozenset(unanchored)
 
     def _regex_number(self, regex: str) -> int:
         for number, compiled in enumerate(self.regexes):
@@ -332,32 +354,36 @@ class RuleMatcher:
                 return True
         return False
 
-    def candidates(self, columns: np.ndarray) -> list[int]:
-        """Numbers of the patterns whose required words all occur in ``columns`` (one row per token)."""
-        present = [set(columns[:, column].tolist()) for column in range(columns.shape[1])]
-        found: set[int] = set(self.unanchored)
-        index = self.index
-        for column, values in enumerate(present):
+    def candidates(self, columns: list[list[int]]) -> list[int]:
+        """Numbers of the patterns whose required words all occur in ``columns`` (one list per column)."""
+        present = [set(values) for values in columns]
+        satisfied = 0
+        found = set(self.unanchored)
+        for values, index in zip(present, self.word_index, strict=True):
             for value in values:
-                groups = index.get((column, value))
-                if groups:
-                    found |= groups
+                entry = index.get(value)
+                if entry is not None:
+                    satisfied |= entry[0]
+                    found |= entry[1]
         numbers: list[int] = []
         for group in found:
-            words, regexes, members = self.groups[group]
-            if all(not values.isdisjoint(present[column]) for column, values in words) and all(
-                self._regex_present(present[column], regex) for column, regex in regexes
-            ):
+            required, regexes, members = self.groups[group]
+            if required & satisfied == required and all(self._regex_present(present[column], regex) for column, regex in regexes):
                 numbers.extend(members)
         return sorted(numbers)
 
-    def __call__(self, doc: Doc) -> list[RuleHit]:
-        """Run each sentence through the patterns its words make possible; antipatterns cancel per sentence."""
-        columns = doc.to_array(_COLUMNS)
+    def __call__(self, doc: Doc, text: str | None = None) -> list[RuleHit]:
+        """Run each sentence through the patterns its words make possible; antipatterns cancel per sentence.
+
+        ``text`` is ``doc.text`` when the caller has it: spaCy rebuilds ``doc.text`` token by token.
+        """
+        if text is None:
+            text = doc.text
+        columns = doc.to_array(_COLUMNS).T.tolist()
         best: dict[str, tuple[int, int]] = {}
         hits: list[RuleHit] = []
         for sent in doc.sents:
-            numbers = self.candidates(columns[sent.start : sent.end])
+            numbers = self.candidates([column[sent.start : sent.end] for column in columns])
             if not numbers:
                 continue
             best.clear()
@@ -376,7 +402,7 @@ class RuleMatcher:
                 if antimatcher is not None and antimatcher(sent):
                     continue
                 span = sent[start:end]
-                start_char, end_char = _whole_words(doc.text, span.start_char, span.end_char)
+                start_char, end_char = _whole_words(text, span.start_char, span.end_char)
                 hits.append(RuleHit(self.rules[rule_id], start_char, end_char, sent_start, sent_end))
         hits.sort(key=lambda hit: (hit.start, hit.end))
         return hits
