@@ -259,7 +259,7 @@ class _Group(NamedTuple):
     """Patterns that share their requirements, checked once per sentence."""
 
     required: int  # bit mask of the word requirements (see RuleMatcher.word_index)
-    regexes: tuple[tuple[int, int], ...]  # (column, regex number) the patterns cannot match without
+    regexes: int  # bit mask of the REGEX requirements (see RuleMatcher.regex_columns)
     members: list[int]  # pattern numbers
 
 
@@ -280,10 +280,12 @@ class RuleMatcher:
         # same required words form a group, checked once.
         self.patterns: list[tuple[str, Matcher]] = []
         self.groups: list[_Group] = []
-        # REGEX tokens a pattern cannot match without: (column, regex number), checked against the
-        # sentence's distinct words with a cache (the same words recur across drafts).
-        self.regexes: list[re.Pattern[str]] = []
-        self.regex_cache: dict[tuple[int, int], bool] = {}
+        # REGEX tokens a pattern cannot match without: each distinct (column, regex) is one bit. Per
+        # column, the regexes to try, and a cache from word to the bits it satisfies (the same words
+        # recur across drafts). Read only for sentences where a group with regexes passed on words.
+        self.regex_columns: dict[int, list[tuple[int, re.Pattern[str]]]] = {}
+        self.regex_cache: dict[int, dict[int, int]] = {}
+        regex_bits: dict[tuple[int, str], int] = {}
         # Each distinct word requirement (column, accepted values) is one bit. Per column, a word maps
         # to (the bits it satisfies, the groups anchored on it): a sentence ORs the bits of its words,
         # and a group anchored there is a candidate when all its bits are set. One dict lookup per
@@ -306,9 +308,15 @@ class RuleMatcher:
                     (_ATTR_COLUMNS[attr], frozenset(vocab.strings.add(v) for v in values))
                     for attr, values in _requirements(pattern)
                 )
-                regexes = tuple(
-                    sorted({(_ATTR_COLUMNS[attr], self._regex_number(regex)) for attr, regex in _regex_requirements(pattern)})
-                )
+                regexes = 0
+                for attr, regex in _regex_requirements(pattern):
+                    column = _ATTR_COLUMNS[attr]
+                    bit = regex_bits.get((column, regex))
+                    if bit is None:
+                        bit = regex_bits[(column, regex)] = len(regex_bits)
+                        self.regex_columns.setdefault(column, []).append((bit, re.compile(regex)))
+                        self.regex_cache[column] = {}
+                    regexes |= 1 << bit
                 group = group_numbers.get((words, regexes))
                 if group is None:
                     group = group_numbers[(words, regexes)] = len(self.groups)
@@ -334,25 +342,24 @@ class RuleMatcher:
             self.word_index[column][value] = (bits, frozenset(groups))
         self.unanchored = frozenset(unanchored)
 
-    def _regex_number(self, regex: str) -> int:
-        for number, compiled in enumerate(self.regexes):
-            if compiled.pattern == regex:
-                return number
-        self.regexes.append(re.compile(regex))
-        return len(self.regexes) - 1
-
-    def _regex_present(self, column_values: set[int], number: int) -> bool:
-        cache, regex = self.regex_cache, self.regexes[number]
-        for value in column_values:
-            key = (number, value)
-            found = cache.get(key)
-            if found is None:
-                found = cache[key] = regex.search(self.strings[value]) is not None
-                if len(cache) > 500_000:
-                    cache.clear()
-            if found:
-                return True
-        return False
+    def _regex_bits(self, present: list[set[int]]) -> int:
+        """Bits of the REGEX requirements that some word of the sentence satisfies."""
+        satisfied = 0
+        for column, regexes in self.regex_columns.items():
+            cache = self.regex_cache[column]
+            for value in present[column]:
+                bits = cache.get(value)
+                if bits is None:
+                    word = self.strings[value]
+                    bits = 0
+                    for bit, regex in regexes:
+                        if regex.search(word) is not None:
+                            bits |= 1 << bit
+                    if len(cache) > 500_000:
+                        cache.clear()
+                    cache[value] = bits
+                satisfied |= bits
+        return satisfied
 
     def candidates(self, columns: list[list[int]]) -> list[int]:
         """Numbers of the patterns whose required words all occur in ``columns`` (one list per column)."""
@@ -366,10 +373,17 @@ class RuleMatcher:
                     satisfied |= entry[0]
                     found |= entry[1]
         numbers: list[int] = []
+        regex_satisfied = None
         for group in found:
             required, regexes, members = self.groups[group]
-            if required & satisfied == required and all(self._regex_present(present[column], regex) for column, regex in regexes):
-                numbers.extend(members)
+            if required & satisfied != required:
+                continue
+            if regexes:
+                if regex_satisfied is None:
+                    regex_satisfied = self._regex_bits(present)
+                if regexes & regex_satisfied != regexes:
+                    continue
+            numbers.extend(members)
         return sorted(numbers)
 
     def __call__(self, doc: Doc, text: str | None = None) -> list[RuleHit]:
