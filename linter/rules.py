@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import yaml
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from .errors import Errors, ReplylintError
@@ -275,7 +275,9 @@ class RuleMatcher:
     def __init__(self, vocab: Vocab, rules: Iterable[Rule]) -> None:
         self.rules = {rule.id: rule for rule in rules}
         self.strings = vocab.strings
-        self.antimatchers: dict[str, Matcher] = {}
+        # Per rule, its antipatterns as (word bits, REGEX bits, Matcher): only those whose words are in
+        # the sentence run, like the patterns.
+        self.antipatterns: dict[str, tuple[tuple[int, int, Matcher], ...]] = {}
         # One Matcher per pattern, so only the patterns whose words are present run. Patterns with the
         # same required words form a group, checked once.
         self.patterns: list[tuple[str, Matcher]] = []
@@ -285,45 +287,31 @@ class RuleMatcher:
         # recur across drafts). Read only for sentences where a group with regexes passed on words.
         self.regex_columns: dict[int, list[tuple[int, re.Pattern[str]]]] = {}
         self.regex_cache: dict[int, dict[int, int]] = {}
-        regex_bits: dict[tuple[int, str], int] = {}
+        self._regex_numbers: dict[tuple[int, str], int] = {}
         # Each distinct word requirement (column, accepted values) is one bit. Per column, a word maps
         # to (the bits it satisfies, the groups anchored on it): a sentence ORs the bits of its words,
         # and a group anchored there is a candidate when all its bits are set. One dict lookup per
         # distinct word and one integer test per group keep the prefilter cheaper than the matching.
         self.word_index: tuple[dict[int, tuple[int, frozenset[int]]], ...] = tuple({} for _ in _COLUMNS)
         self.unanchored: frozenset[int] = frozenset()
-        requirement_bits: dict[tuple[int, frozenset[int]], int] = {}
+        self._requirement_numbers: dict[tuple[int, frozenset[int]], int] = {}
         anchors: dict[tuple[int, int], set[int]] = {}
         unanchored: set[int] = set()
         group_numbers: dict[tuple, int] = {}
         for rule in self.rules.values():
-            if rule.antipatterns:
-                self.antimatchers[rule.id] = antimatcher = Matcher(vocab)
-                antimatcher.add(rule.id, [list(p) for p in rule.antipatterns])
+            antipatterns = []
+            for pattern in rule.antipatterns:
+                words, regexes = self._requirement_bits(pattern)
+                antipatterns.append((self._word_bits(words), regexes, _matcher(vocab, rule.id, pattern)))
+            if antipatterns:
+                self.antipatterns[rule.id] = tuple(antipatterns)
             for pattern in rule.patterns:
-                matcher = Matcher(vocab)
-                matcher.add(rule.id, [list(pattern)])
-                self.patterns.append((rule.id, matcher))
-                words = frozenset(
-                    (_ATTR_COLUMNS[attr], frozenset(vocab.strings.add(v) for v in values))
-                    for attr, values in _requirements(pattern)
-                )
-                regexes = 0
-                for attr, regex in _regex_requirements(pattern):
-                    column = _ATTR_COLUMNS[attr]
-                    bit = regex_bits.get((column, regex))
-                    if bit is None:
-                        bit = regex_bits[(column, regex)] = len(regex_bits)
-                        self.regex_columns.setdefault(column, []).append((bit, re.compile(regex)))
-                        self.regex_cache[column] = {}
-                    regexes |= 1 << bit
+                self.patterns.append((rule.id, _matcher(vocab, rule.id, pattern)))
+                words, regexes = self._requirement_bits(pattern)
                 group = group_numbers.get((words, regexes))
                 if group is None:
                     group = group_numbers[(words, regexes)] = len(self.groups)
-                    required = 0
-                    for word in words:
-                        required |= 1 << requirement_bits.setdefault(word, len(requirement_bits))
-                    self.groups.append(_Group(required, regexes, []))
+                    self.groups.append(_Group(self._word_bits(words), regexes, []))
                     if words:
                         column, values = min(
                             sorted(words, key=lambda r: (r[0], sorted(r[1]))), key=lambda r: _selectivity(r, vocab)
@@ -333,7 +321,7 @@ class RuleMatcher:
                     else:
                         unanchored.add(group)
                 self.groups[group].members.append(len(self.patterns) - 1)
-        for (column, values), bit in requirement_bits.items():
+        for (column, values), bit in self._requirement_numbers.items():
             for value in values:
                 bits, groups = self.word_index[column].get(value, (0, frozenset()))
                 self.word_index[column][value] = (bits | 1 << bit, groups)
@@ -341,6 +329,28 @@ class RuleMatcher:
             bits, _ = self.word_index[column][value]
             self.word_index[column][value] = (bits, frozenset(groups))
         self.unanchored = frozenset(unanchored)
+
+    def _requirement_bits(self, pattern: tuple[dict[str, Any], ...]) -> tuple[frozenset[tuple[int, frozenset[int]]], int]:
+        """The pattern's word requirements (column, accepted values), and the bits of its REGEX ones."""
+        words = frozenset(
+            (_ATTR_COLUMNS[attr], frozenset(self.strings.add(v) for v in values)) for attr, values in _requirements(pattern)
+        )
+        regexes = 0
+        for attr, regex in _regex_requirements(pattern):
+            column = _ATTR_COLUMNS[attr]
+            bit = self._regex_numbers.get((column, regex))
+            if bit is None:
+                bit = self._regex_numbers[(column, regex)] = len(self._regex_numbers)
+                self.regex_columns.setdefault(column, []).append((bit, re.compile(regex)))
+                self.regex_cache[column] = {}
+            regexes |= 1 << bit
+        return words, regexes
+
+    def _word_bits(self, words: frozenset[tuple[int, frozenset[int]]]) -> int:
+        bits = 0
+        for word in words:
+            bits |= 1 << self._requirement_numbers.setdefault(word, len(self._requirement_numbers))
+        return bits
 
     def _regex_bits(self, present: list[set[int]]) -> int:
         """Bits of the REGEX requirements that some word of the sentence satisfies."""
@@ -361,8 +371,12 @@ class RuleMatcher:
                 satisfied |= bits
         return satisfied
 
-    def candidates(self, columns: list[list[int]]) -> list[int]:
-        """Numbers of the patterns whose required words all occur in ``columns`` (one list per column)."""
+    def candidates(self, columns: list[list[int]]) -> tuple[list[int], int, list[set[int]]]:
+        """Numbers of the patterns whose required words all occur in ``columns`` (one list per column).
+
+        Also returns the word-requirement bits the sentence satisfies and its distinct words per
+        column, for checking the antipatterns of the rules that hit.
+        """
         present = [set(values) for values in columns]
         satisfied = 0
         found = set(self.unanchored)
@@ -384,7 +398,18 @@ class RuleMatcher:
                 if regexes & regex_satisfied != regexes:
                     continue
             numbers.extend(members)
-        return sorted(numbers)
+        return sorted(numbers), satisfied, present
+
+    def _cancelled(self, rule_id: str, sent: Span, satisfied: int, present: list[set[int]]) -> bool:
+        """Whether an antipattern of the rule matches the sentence; only those whose words are there run."""
+        for required, regexes, matcher in self.antipatterns.get(rule_id, ()):
+            if required & satisfied != required:
+                continue
+            if regexes and regexes & self._regex_bits(present) != regexes:
+                continue
+            if matcher(sent):
+                return True
+        return False
 
     def __call__(self, doc: Doc, text: str | None = None) -> list[RuleHit]:
         """Run each sentence through the patterns its words make possible; antipatterns cancel per sentence.
@@ -397,7 +422,7 @@ class RuleMatcher:
         best: dict[str, tuple[int, int]] = {}
         hits: list[RuleHit] = []
         for sent in doc.sents:
-            numbers = self.candidates([column[sent.start : sent.end] for column in columns])
+            numbers, satisfied, present = self.candidates([column[sent.start : sent.end] for column in columns])
             if not numbers:
                 continue
             best.clear()
@@ -412,14 +437,19 @@ class RuleMatcher:
                 continue
             sent_start, sent_end = _trimmed(doc, sent.start, sent.end)
             for rule_id, (start, end) in best.items():
-                antimatcher = self.antimatchers.get(rule_id)
-                if antimatcher is not None and antimatcher(sent):
+                if self._cancelled(rule_id, sent, satisfied, present):
                     continue
                 span = sent[start:end]
                 start_char, end_char = _whole_words(text, span.start_char, span.end_char)
                 hits.append(RuleHit(self.rules[rule_id], start_char, end_char, sent_start, sent_end))
         hits.sort(key=lambda hit: (hit.start, hit.end))
         return hits
+
+
+def _matcher(vocab: Vocab, key: str, pattern: tuple[dict[str, Any], ...]) -> Matcher:
+    matcher = Matcher(vocab)
+    matcher.add(key, [list(pattern)])
+    return matcher
 
 
 _COLUMNS = ["LOWER", "LEMMA", "NORM", "ORTH"]
