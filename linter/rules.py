@@ -329,6 +329,10 @@ class RuleMatcher:
             bits, _ = self.word_index[column][value]
             self.word_index[column][value] = (bits, frozenset(groups))
         self.unanchored = frozenset(unanchored)
+        # Per token, keyed on its values in the columns words are required in: (the word bits it
+        # satisfies, the groups anchored on it). A sentence then costs one lookup per token.
+        self.word_columns = [column for column, index in enumerate(self.word_index) if index]
+        self.token_cache: dict[tuple[int, ...], tuple[int, frozenset[int]]] = {}
 
     def _requirement_bits(self, pattern: tuple[dict[str, Any], ...]) -> tuple[frozenset[tuple[int, frozenset[int]]], int]:
         """The pattern's word requirements (column, accepted values), and the bits of its REGEX ones."""
@@ -352,12 +356,25 @@ class RuleMatcher:
             bits |= 1 << self._requirement_numbers.setdefault(word, len(self._requirement_numbers))
         return bits
 
-    def _regex_bits(self, present: list[set[int]]) -> int:
+    def _token_entry(self, key: tuple[int, ...]) -> tuple[int, frozenset[int]]:
+        bits, groups = 0, set()
+        for column, value in zip(self.word_columns, key, strict=True):
+            entry = self.word_index[column].get(value)
+            if entry is not None:
+                bits |= entry[0]
+                groups |= entry[1]
+        entry = (bits, frozenset(groups))
+        if len(self.token_cache) > 100_000:
+            self.token_cache.clear()
+        self.token_cache[key] = entry
+        return entry
+
+    def _regex_bits(self, columns: list[list[int]]) -> int:
         """Bits of the REGEX requirements that some word of the sentence satisfies."""
         satisfied = 0
         for column, regexes in self.regex_columns.items():
             cache = self.regex_cache[column]
-            for value in present[column]:
+            for value in set(columns[column]):
                 bits = cache.get(value)
                 if bits is None:
                     word = self.strings[value]
@@ -371,21 +388,19 @@ class RuleMatcher:
                 satisfied |= bits
         return satisfied
 
-    def candidates(self, columns: list[list[int]]) -> tuple[list[int], int, list[set[int]]]:
-        """Numbers of the patterns whose required words all occur in ``columns`` (one list per column).
-
-        Also returns the word-requirement bits the sentence satisfies and its distinct words per
-        column, for checking the antipatterns of the rules that hit.
-        """
-        present = [set(values) for values in columns]
+    def candidates(self, columns: list[list[int]]) -> tuple[list[int], int]:
+        """Numbers of the patterns whose required words all occur in ``columns`` (a sentence's token
+        values, one list per ``_COLUMNS`` entry); also the word bits satisfied, for antipatterns."""
         satisfied = 0
         found = set(self.unanchored)
-        for values, index in zip(present, self.word_index, strict=True):
-            for value in values:
-                entry = index.get(value)
-                if entry is not None:
-                    satisfied |= entry[0]
-                    found |= entry[1]
+        cache = self.token_cache
+        for key in zip(*[columns[column] for column in self.word_columns], strict=True):
+            entry = cache.get(key)
+            if entry is None:
+                entry = self._token_entry(key)
+            satisfied |= entry[0]
+            if entry[1]:
+                found |= entry[1]
         numbers: list[int] = []
         regex_satisfied = None
         for group in found:
@@ -394,18 +409,18 @@ class RuleMatcher:
                 continue
             if regexes:
                 if regex_satisfied is None:
-                    regex_satisfied = self._regex_bits(present)
+                    regex_satisfied = self._regex_bits(columns)
                 if regexes & regex_satisfied != regexes:
                     continue
             numbers.extend(members)
-        return sorted(numbers), satisfied, present
+        return sorted(numbers), satisfied
 
-    def _cancelled(self, rule_id: str, sent: Span, satisfied: int, present: list[set[int]]) -> bool:
+    def _cancelled(self, rule_id: str, sent: Span, satisfied: int, columns: list[list[int]]) -> bool:
         """Whether an antipattern of the rule matches the sentence; only those whose words are there run."""
         for required, regexes, matcher in self.antipatterns.get(rule_id, ()):
             if required & satisfied != required:
                 continue
-            if regexes and regexes & self._regex_bits(present) != regexes:
+            if regexes and regexes & self._regex_bits(columns) != regexes:
                 continue
             if matcher(sent):
                 return True
@@ -422,7 +437,8 @@ class RuleMatcher:
         best: dict[str, tuple[int, int]] = {}
         hits: list[RuleHit] = []
         for sent in doc.sents:
-            numbers, satisfied, present = self.candidates([column[sent.start : sent.end] for column in columns])
+            sentence_columns = [column[sent.start : sent.end] for column in columns]
+            numbers, satisfied = self.candidates(sentence_columns)
             if not numbers:
                 continue
             best.clear()
@@ -437,7 +453,7 @@ class RuleMatcher:
                 continue
             sent_start, sent_end = _trimmed(doc, sent.start, sent.end)
             for rule_id, (start, end) in best.items():
-                if self._cancelled(rule_id, sent, satisfied, present):
+                if self._cancelled(rule_id, sent, satisfied, sentence_columns):
                     continue
                 span = sent[start:end]
                 start_char, end_char = _whole_words(text, span.start_char, span.end_char)
