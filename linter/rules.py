@@ -281,6 +281,9 @@ class RuleMatcher:
         # One Matcher per pattern, so only the patterns whose words are present run. Patterns with the
         # same required words form a group, checked once.
         self.patterns: list[tuple[str, Matcher]] = []
+        # Per pattern, the word bits of each token it cannot match without, in pattern order: those
+        # tokens must occur in this order, which rules out about half the sentences that have the words.
+        self.orders: list[tuple[int, ...]] = []
         self.groups: list[_Group] = []
         # REGEX tokens a pattern cannot match without: each distinct (column, regex) is one bit. Per
         # column, the regexes to try, and a cache from word to the bits it satisfies (the same words
@@ -307,6 +310,12 @@ class RuleMatcher:
                 self.antipatterns[rule.id] = tuple(antipatterns)
             for pattern in rule.patterns:
                 self.patterns.append((rule.id, _matcher(vocab, rule.id, pattern)))
+                self.orders.append(
+                    tuple(
+                        self._word_bits(frozenset(self._word(attr, values) for attr, values in token))
+                        for token in _required_tokens(pattern)
+                    )
+                )
                 words, regexes = self._requirement_bits(pattern)
                 group = group_numbers.get((words, regexes))
                 if group is None:
@@ -336,9 +345,7 @@ class RuleMatcher:
 
     def _requirement_bits(self, pattern: tuple[dict[str, Any], ...]) -> tuple[frozenset[tuple[int, frozenset[int]]], int]:
         """The pattern's word requirements (column, accepted values), and the bits of its REGEX ones."""
-        words = frozenset(
-            (_ATTR_COLUMNS[attr], frozenset(self.strings.add(v) for v in values)) for attr, values in _requirements(pattern)
-        )
+        words = frozenset(self._word(attr, values) for attr, values in _requirements(pattern))
         regexes = 0
         for attr, regex in _regex_requirements(pattern):
             column = _ATTR_COLUMNS[attr]
@@ -349,6 +356,9 @@ class RuleMatcher:
                 self.regex_cache[column] = {}
             regexes |= 1 << bit
         return words, regexes
+
+    def _word(self, attr: str, values: frozenset[str]) -> tuple[int, frozenset[int]]:
+        return _ATTR_COLUMNS[attr], frozenset(self.strings.add(v) for v in values)
 
     def _word_bits(self, words: frozenset[tuple[int, frozenset[int]]]) -> int:
         bits = 0
@@ -390,14 +400,17 @@ class RuleMatcher:
 
     def candidates(self, columns: list[list[int]]) -> tuple[list[int], int]:
         """Numbers of the patterns whose required words all occur in ``columns`` (a sentence's token
-        values, one list per ``_COLUMNS`` entry); also the word bits satisfied, for antipatterns."""
+        values, one list per ``_COLUMNS`` entry), in pattern order; also the word bits satisfied,
+        for antipatterns."""
         satisfied = 0
         found = set(self.unanchored)
         cache = self.token_cache
+        token_bits = []
         for key in zip(*[columns[column] for column in self.word_columns], strict=True):
             entry = cache.get(key)
             if entry is None:
                 entry = self._token_entry(key)
+            token_bits.append(entry[0])
             satisfied |= entry[0]
             if entry[1]:
                 found |= entry[1]
@@ -412,7 +425,7 @@ class RuleMatcher:
                     regex_satisfied = self._regex_bits(columns)
                 if regexes & regex_satisfied != regexes:
                     continue
-            numbers.extend(members)
+            numbers.extend(number for number in members if _in_order(self.orders[number], token_bits))
         return sorted(numbers), satisfied
 
     def _cancelled(self, rule_id: str, sent: Span, satisfied: int, columns: list[list[int]]) -> bool:
@@ -462,6 +475,18 @@ class RuleMatcher:
         return hits
 
 
+def _in_order(needs: tuple[int, ...], token_bits: list[int]) -> bool:
+    """Whether tokens with each of ``needs`` (word bits) occur in that order, one token each."""
+    position, length = 0, len(token_bits)
+    for need in needs:
+        while position < length and token_bits[position] & need != need:
+            position += 1
+        if position == length:
+            return False
+        position += 1
+    return True
+
+
 def _matcher(vocab: Vocab, key: str, pattern: tuple[dict[str, Any], ...]) -> Matcher:
     matcher = Matcher(vocab)
     matcher.add(key, [list(pattern)])
@@ -473,12 +498,13 @@ _ATTR_COLUMNS = {"LOWER": 0, "LEMMA": 1, "NORM": 2, "ORTH": 3, "TEXT": 3}
 _REQUIRED_OPS = (None, "1", "+")
 
 
-def _requirements(pattern: tuple[dict[str, Any], ...]) -> list[tuple[str, frozenset[str]]]:
-    """(token attribute, accepted values) for each token the pattern cannot match without."""
-    requirements = []
+def _required_tokens(pattern: tuple[dict[str, Any], ...]) -> list[list[tuple[str, frozenset[str]]]]:
+    """For each token the pattern cannot match without, in order: its (attribute, accepted values)."""
+    tokens = []
     for token in pattern:
         if token.get("OP") not in _REQUIRED_OPS:
             continue
+        requirements = []
         for attr, spec in token.items():
             attr = "ORTH" if attr.upper() == "TEXT" else attr.upper()
             if attr not in _ATTR_COLUMNS:
@@ -487,7 +513,13 @@ def _requirements(pattern: tuple[dict[str, Any], ...]) -> list[tuple[str, frozen
                 requirements.append((attr, frozenset([spec])))
             elif isinstance(spec, dict) and set(spec) == {"IN"}:
                 requirements.append((attr, frozenset(spec["IN"])))
-    return requirements
+        tokens.append(requirements)
+    return tokens
+
+
+def _requirements(pattern: tuple[dict[str, Any], ...]) -> list[tuple[str, frozenset[str]]]:
+    """(token attribute, accepted values) for each token the pattern cannot match without."""
+    return [requirement for token in _required_tokens(pattern) for requirement in token]
 
 
 def _regex_requirements(pattern: tuple[dict[str, Any], ...]) -> list[tuple[str, str]]:
