@@ -84,7 +84,8 @@ class Linter:
         ticket = Context.from_value(context)
         if not text.strip():
             return self._empty_report(text)
-        draft = self._analyse(text, self.nlp(mask(text, quoted_ranges(text))), ticket)
+        masked = mask(text, quoted_ranges(text))
+        draft = self._analyse(text, masked, self.nlp(masked), ticket)
         return self._report(draft, self._score(draft.pairs))
 
     def lint_batch(
@@ -108,8 +109,10 @@ class Linter:
             else:
                 results[index] = self._empty_report(text)  # type: ignore[arg-type]
         masked = [mask(text, quoted_ranges(text)) for _, text in pending]
+        docs = self.nlp.pipe(masked, batch_size=64)
         drafts = [
-            self._analyse(text, doc, ticket) for (_, text), doc in zip(pending, self.nlp.pipe(masked, batch_size=64), strict=True)
+            self._analyse(text, masked_text, doc, ticket)
+            for (_, text), masked_text, doc in zip(pending, masked, docs, strict=True)
         ]
         all_pairs = [pair for draft in drafts for pair in draft.pairs]
         probabilities = np.concatenate(
@@ -126,12 +129,14 @@ class Linter:
             verdict="pass", score=0.0, text_length=len(text), text_length_utf16=utf16_length(text), model=self.model_name
         )
 
-    def _analyse(self, text: str, doc: Doc, context: Context | None = None) -> _Draft:
+    def _analyse(self, text: str, masked: str, doc: Doc, context: Context | None = None) -> _Draft:
+        """``doc`` is ``masked`` (the draft with quotes blanked) through spaCy; ``masked`` is passed
+        along because ``doc.text`` rebuilds it token by token, which is slow."""
         offsets = OffsetMap(text)
-        findings = findings_from_hits(text, offsets, self.rule_matcher(doc)) if self.rule_matcher else []
-        ranges = sentence_ranges(doc) if self.model is not None or context is not None else []
-        pairs = scoring_pairs(doc.text, ranges, self.model.context_words) if self.model is not None else []
-        ticket = DraftView(text, doc.text, offsets, ranges) if context is not None else None
+        findings = findings_from_hits(text, offsets, self.rule_matcher(doc, masked)) if self.rule_matcher else []
+        ranges = sentence_ranges(doc, masked) if self.model is not None or context is not None else []
+        pairs = scoring_pairs(masked, ranges, self.model.context_words) if self.model is not None else []
+        ticket = DraftView(text, masked, offsets, ranges) if context is not None else None
         return _Draft(
             text, offsets, findings, ranges, [index for index, _ in pairs], [pair for _, pair in pairs], ticket, context
         )

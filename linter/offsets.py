@@ -15,7 +15,8 @@ class OffsetMap:
     __slots__ = ("_utf16",)
 
     def __init__(self, text: str) -> None:
-        if text.isascii():
+        # Only characters outside the BMP make the two offsets differ; curly quotes and dashes don't.
+        if text.isascii() or max(text) <= "\uffff":
             self._utf16 = None
         else:
             # _utf16[i] is the UTF-16 offset of code point i; one extra entry for len(text).

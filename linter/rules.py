@@ -12,12 +12,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-import numpy as np
 import yaml
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from .errors import Errors, ReplylintError
@@ -260,108 +259,203 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+class _Group(NamedTuple):
+    """Patterns that share their requirements, checked once per sentence."""
+
+    required: int  # bit mask of the word requirements (see RuleMatcher.word_index)
+    regexes: int  # bit mask of the REGEX requirements (see RuleMatcher.regex_columns)
+    members: list[int]  # pattern numbers
+
+
 class RuleMatcher:
     """Matches every rule against a Doc; returns hits inside one sentence and not cancelled by an antipattern.
 
     spaCy's Matcher walks every pattern over every token, which at a thousand patterns costs tens
     of milliseconds a draft. So each rule gets its own Matcher, and a rule runs only when every
     word its patterns require (a token without ``OP: ?/*/!`` and with a LOWER/LEMMA/ORTH value)
-    is somewhere in the draft: an index from those words to patterns finds the candidates.
+    is somewhere in the sentence: an index from those words to patterns finds the candidates.
     """
 
     def __init__(self, vocab: Vocab, rules: Iterable[Rule]) -> None:
         self.rules = {rule.id: rule for rule in rules}
         self.strings = vocab.strings
-        self.antimatchers: dict[str, Matcher] = {}
+        # Per rule, its antipatterns as (word bits, REGEX bits, Matcher): only those whose words are in
+        # the sentence run, like the patterns.
+        self.antipatterns: dict[str, tuple[tuple[int, int, Matcher], ...]] = {}
         # One Matcher per pattern, so only the patterns whose words are present run. Patterns with the
         # same required words form a group, checked once.
         self.patterns: list[tuple[str, Matcher]] = []
-        self.groups: list[tuple[tuple[tuple[int, frozenset[int]], ...], tuple[tuple[int, int], ...], list[int]]] = []
-        # REGEX tokens a pattern cannot match without: (column, regex number), checked against the
-        # sentence's distinct words with a cache (the same words recur across drafts).
-        self.regexes: list[re.Pattern[str]] = []
-        self.regex_cache: dict[tuple[int, int], bool] = {}
-        self.index: dict[tuple[int, int], set[int]] = {}
-        self.unanchored: set[int] = set()
+        # Per pattern, the word bits of each token it cannot match without, in pattern order: those
+        # tokens must occur in this order, which rules out about half the sentences that have the words.
+        self.orders: list[tuple[int, ...]] = []
+        self.groups: list[_Group] = []
+        # REGEX tokens a pattern cannot match without: each distinct (column, regex) is one bit. Per
+        # column, the regexes to try, and a cache from word to the bits it satisfies (the same words
+        # recur across drafts). Read only for sentences where a group with regexes passed on words.
+        self.regex_columns: dict[int, list[tuple[int, re.Pattern[str]]]] = {}
+        self.regex_cache: dict[int, dict[int, int]] = {}
+        self._regex_numbers: dict[tuple[int, str], int] = {}
+        # Each distinct word requirement (column, accepted values) is one bit. Per column, a word maps
+        # to (the bits it satisfies, the groups anchored on it): a sentence ORs the bits of its words,
+        # and a group anchored there is a candidate when all its bits are set. One dict lookup per
+        # distinct word and one integer test per group keep the prefilter cheaper than the matching.
+        self.word_index: tuple[dict[int, tuple[int, frozenset[int]]], ...] = tuple({} for _ in _COLUMNS)
+        self.unanchored: frozenset[int] = frozenset()
+        self._requirement_numbers: dict[tuple[int, frozenset[int]], int] = {}
+        anchors: dict[tuple[int, int], set[int]] = {}
+        unanchored: set[int] = set()
         group_numbers: dict[tuple, int] = {}
         for rule in self.rules.values():
-            if rule.antipatterns:
-                self.antimatchers[rule.id] = antimatcher = Matcher(vocab)
-                antimatcher.add(rule.id, [list(p) for p in rule.antipatterns])
+            antipatterns = []
+            for pattern in rule.antipatterns:
+                words, regexes = self._requirement_bits(pattern)
+                antipatterns.append((self._word_bits(words), regexes, _matcher(vocab, rule.id, pattern)))
+            if antipatterns:
+                self.antipatterns[rule.id] = tuple(antipatterns)
             for pattern in rule.patterns:
-                matcher = Matcher(vocab)
-                matcher.add(rule.id, [list(pattern)])
-                self.patterns.append((rule.id, matcher))
-                words = tuple(
-                    sorted(
-                        {
-                            (_ATTR_COLUMNS[attr], frozenset(vocab.strings.add(v) for v in values))
-                            for attr, values in _requirements(pattern)
-                        },
-                        key=lambda r: (r[0], sorted(r[1])),
+                self.patterns.append((rule.id, _matcher(vocab, rule.id, pattern)))
+                self.orders.append(
+                    tuple(
+                        self._word_bits(frozenset(self._word(attr, values) for attr, values in token))
+                        for token in _required_tokens(pattern)
                     )
                 )
-                regexes = tuple(
-                    sorted({(_ATTR_COLUMNS[attr], self._regex_number(regex)) for attr, regex in _regex_requirements(pattern)})
-                )
+                words, regexes = self._requirement_bits(pattern)
                 group = group_numbers.get((words, regexes))
                 if group is None:
                     group = group_numbers[(words, regexes)] = len(self.groups)
-                    self.groups.append((words, regexes, []))
+                    self.groups.append(_Group(self._word_bits(words), regexes, []))
                     if words:
-                        column, values = min(words, key=lambda r: _selectivity(r, vocab))
+                        column, values = min(
+                            sorted(words, key=lambda r: (r[0], sorted(r[1]))), key=lambda r: _selectivity(r, vocab)
+                        )
                         for value in values:
-                            self.index.setdefault((column, value), set()).add(group)
+                            anchors.setdefault((column, value), set()).add(group)
                     else:
-                        self.unanchored.add(group)
-                self.groups[group][2].append(len(self.patterns) - 1)
+                        unanchored.add(group)
+                self.groups[group].members.append(len(self.patterns) - 1)
+        for (column, values), bit in self._requirement_numbers.items():
+            for value in values:
+                bits, groups = self.word_index[column].get(value, (0, frozenset()))
+                self.word_index[column][value] = (bits | 1 << bit, groups)
+        for (column, value), groups in anchors.items():
+            bits, _ = self.word_index[column][value]
+            self.word_index[column][value] = (bits, frozenset(groups))
+        self.unanchored = frozenset(unanchored)
+        # Per token, keyed on its values in the columns words are required in: (the word bits it
+        # satisfies, the groups anchored on it). A sentence then costs one lookup per token.
+        self.word_columns = [column for column, index in enumerate(self.word_index) if index]
+        self.token_cache: dict[tuple[int, ...], tuple[int, frozenset[int]]] = {}
 
-    def _regex_number(self, regex: str) -> int:
-        for number, compiled in enumerate(self.regexes):
-            if compiled.pattern == regex:
-                return number
-        self.regexes.append(re.compile(regex))
-        return len(self.regexes) - 1
+    def _requirement_bits(self, pattern: tuple[dict[str, Any], ...]) -> tuple[frozenset[tuple[int, frozenset[int]]], int]:
+        """The pattern's word requirements (column, accepted values), and the bits of its REGEX ones."""
+        words = frozenset(self._word(attr, values) for attr, values in _requirements(pattern))
+        regexes = 0
+        for attr, regex in _regex_requirements(pattern):
+            column = _ATTR_COLUMNS[attr]
+            bit = self._regex_numbers.get((column, regex))
+            if bit is None:
+                bit = self._regex_numbers[(column, regex)] = len(self._regex_numbers)
+                self.regex_columns.setdefault(column, []).append((bit, re.compile(regex)))
+                self.regex_cache[column] = {}
+            regexes |= 1 << bit
+        return words, regexes
 
-    def _regex_present(self, column_values: set[int], number: int) -> bool:
-        cache, regex = self.regex_cache, self.regexes[number]
-        for value in column_values:
-            key = (number, value)
-            found = cache.get(key)
-            if found is None:
-                found = cache[key] = regex.search(self.strings[value]) is not None
-                if len(cache) > 500_000:
-                    cache.clear()
-            if found:
+    def _word(self, attr: str, values: frozenset[str]) -> tuple[int, frozenset[int]]:
+        return _ATTR_COLUMNS[attr], frozenset(self.strings.add(v) for v in values)
+
+    def _word_bits(self, words: frozenset[tuple[int, frozenset[int]]]) -> int:
+        bits = 0
+        for word in words:
+            bits |= 1 << self._requirement_numbers.setdefault(word, len(self._requirement_numbers))
+        return bits
+
+    def _token_entry(self, key: tuple[int, ...]) -> tuple[int, frozenset[int]]:
+        bits, groups = 0, set()
+        for column, value in zip(self.word_columns, key, strict=True):
+            entry = self.word_index[column].get(value)
+            if entry is not None:
+                bits |= entry[0]
+                groups |= entry[1]
+        entry = (bits, frozenset(groups))
+        if len(self.token_cache) > 100_000:
+            self.token_cache.clear()
+        self.token_cache[key] = entry
+        return entry
+
+    def _regex_bits(self, columns: list[list[int]]) -> int:
+        """Bits of the REGEX requirements that some word of the sentence satisfies."""
+        satisfied = 0
+        for column, regexes in self.regex_columns.items():
+            cache = self.regex_cache[column]
+            for value in set(columns[column]):
+                bits = cache.get(value)
+                if bits is None:
+                    word = self.strings[value]
+                    bits = 0
+                    for bit, regex in regexes:
+                        if regex.search(word) is not None:
+                            bits |= 1 << bit
+                    if len(cache) > 500_000:
+                        cache.clear()
+                    cache[value] = bits
+                satisfied |= bits
+        return satisfied
+
+    def candidates(self, columns: list[list[int]]) -> tuple[list[int], int]:
+        """Numbers of the patterns whose required words all occur in ``columns`` (a sentence's token
+        values, one list per ``_COLUMNS`` entry), in pattern order; also the word bits satisfied,
+        for antipatterns."""
+        satisfied = 0
+        found = set(self.unanchored)
+        cache = self.token_cache
+        token_bits = []
+        for key in zip(*[columns[column] for column in self.word_columns], strict=True):
+            entry = cache.get(key)
+            if entry is None:
+                entry = self._token_entry(key)
+            token_bits.append(entry[0])
+            satisfied |= entry[0]
+            if entry[1]:
+                found |= entry[1]
+        numbers: list[int] = []
+        regex_satisfied = None
+        for group in found:
+            required, regexes, members = self.groups[group]
+            if required & satisfied != required:
+                continue
+            if regexes:
+                if regex_satisfied is None:
+                    regex_satisfied = self._regex_bits(columns)
+                if regexes & regex_satisfied != regexes:
+                    continue
+            numbers.extend(number for number in members if _in_order(self.orders[number], token_bits))
+        return sorted(numbers), satisfied
+
+    def _cancelled(self, rule_id: str, sent: Span, satisfied: int, columns: list[list[int]]) -> bool:
+        """Whether an antipattern of the rule matches the sentence; only those whose words are there run."""
+        for required, regexes, matcher in self.antipatterns.get(rule_id, ()):
+            if required & satisfied != required:
+                continue
+            if regexes and regexes & self._regex_bits(columns) != regexes:
+                continue
+            if matcher(sent):
                 return True
         return False
 
-    def candidates(self, columns: np.ndarray) -> list[int]:
-        """Numbers of the patterns whose required words all occur in ``columns`` (one row per token)."""
-        present = [set(columns[:, column].tolist()) for column in range(columns.shape[1])]
-        found: set[int] = set(self.unanchored)
-        index = self.index
-        for column, values in enumerate(present):
-            for value in values:
-                groups = index.get((column, value))
-                if groups:
-                    found |= groups
-        numbers: list[int] = []
-        for group in found:
-            words, regexes, members = self.groups[group]
-            if all(not values.isdisjoint(present[column]) for column, values in words) and all(
-                self._regex_present(present[column], regex) for column, regex in regexes
-            ):
-                numbers.extend(members)
-        return sorted(numbers)
+    def __call__(self, doc: Doc, text: str | None = None) -> list[RuleHit]:
+        """Run each sentence through the patterns its words make possible; antipatterns cancel per sentence.
 
-    def __call__(self, doc: Doc) -> list[RuleHit]:
-        """Run each sentence through the patterns its words make possible; antipatterns cancel per sentence."""
-        columns = doc.to_array(_COLUMNS)
+        ``text`` is ``doc.text`` when the caller has it: spaCy rebuilds ``doc.text`` token by token.
+        """
+        if text is None:
+            text = doc.text
+        columns = doc.to_array(_COLUMNS).T.tolist()
         best: dict[str, tuple[int, int]] = {}
         hits: list[RuleHit] = []
         for sent in doc.sents:
-            numbers = self.candidates(columns[sent.start : sent.end])
+            sentence_columns = [column[sent.start : sent.end] for column in columns]
+            numbers, satisfied = self.candidates(sentence_columns)
             if not numbers:
                 continue
             best.clear()
@@ -376,14 +470,31 @@ class RuleMatcher:
                 continue
             sent_start, sent_end = _trimmed(doc, sent.start, sent.end)
             for rule_id, (start, end) in best.items():
-                antimatcher = self.antimatchers.get(rule_id)
-                if antimatcher is not None and antimatcher(sent):
+                if self._cancelled(rule_id, sent, satisfied, sentence_columns):
                     continue
                 span = sent[start:end]
-                start_char, end_char = _whole_words(doc.text, span.start_char, span.end_char)
+                start_char, end_char = _whole_words(text, span.start_char, span.end_char)
                 hits.append(RuleHit(self.rules[rule_id], start_char, end_char, sent_start, sent_end))
         hits.sort(key=lambda hit: (hit.start, hit.end))
         return hits
+
+
+def _in_order(needs: tuple[int, ...], token_bits: list[int]) -> bool:
+    """Whether tokens with each of ``needs`` (word bits) occur in that order, one token each."""
+    position, length = 0, len(token_bits)
+    for need in needs:
+        while position < length and token_bits[position] & need != need:
+            position += 1
+        if position == length:
+            return False
+        position += 1
+    return True
+
+
+def _matcher(vocab: Vocab, key: str, pattern: tuple[dict[str, Any], ...]) -> Matcher:
+    matcher = Matcher(vocab)
+    matcher.add(key, [list(pattern)])
+    return matcher
 
 
 _COLUMNS = ["LOWER", "LEMMA", "NORM", "ORTH"]
@@ -391,12 +502,13 @@ _ATTR_COLUMNS = {"LOWER": 0, "LEMMA": 1, "NORM": 2, "ORTH": 3, "TEXT": 3}
 _REQUIRED_OPS = (None, "1", "+")
 
 
-def _requirements(pattern: tuple[dict[str, Any], ...]) -> list[tuple[str, frozenset[str]]]:
-    """(token attribute, accepted values) for each token the pattern cannot match without."""
-    requirements = []
+def _required_tokens(pattern: tuple[dict[str, Any], ...]) -> list[list[tuple[str, frozenset[str]]]]:
+    """For each token the pattern cannot match without, in order: its (attribute, accepted values)."""
+    tokens = []
     for token in pattern:
         if token.get("OP") not in _REQUIRED_OPS:
             continue
+        requirements = []
         for attr, spec in token.items():
             attr = "ORTH" if attr.upper() == "TEXT" else attr.upper()
             if attr not in _ATTR_COLUMNS:
@@ -405,7 +517,13 @@ def _requirements(pattern: tuple[dict[str, Any], ...]) -> list[tuple[str, frozen
                 requirements.append((attr, frozenset([spec])))
             elif isinstance(spec, dict) and set(spec) == {"IN"}:
                 requirements.append((attr, frozenset(spec["IN"])))
-    return requirements
+        tokens.append(requirements)
+    return tokens
+
+
+def _requirements(pattern: tuple[dict[str, Any], ...]) -> list[tuple[str, frozenset[str]]]:
+    """(token attribute, accepted values) for each token the pattern cannot match without."""
+    return [requirement for token in _required_tokens(pattern) for requirement in token]
 
 
 def _regex_requirements(pattern: tuple[dict[str, Any], ...]) -> list[tuple[str, str]]:

@@ -10,9 +10,13 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 MIN_WORDS = 3  # "Hi Mark,", "Best," and "Thanks!" carry no tone problem worth a model call
 
 
-def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
-    """Character ranges of the Doc's sentences, trimmed of surrounding whitespace; blank ones dropped."""
-    text = doc.text
+def sentence_ranges(doc: Doc, text: str | None = None) -> list[tuple[int, int]]:
+    """Character ranges of the Doc's sentences, trimmed of surrounding whitespace; blank ones dropped.
+
+    ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds ``doc.text`` token by token).
+    """
+    if text is None:
+        text = doc.text
     ranges = []
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char

@@ -153,14 +153,17 @@ class Slot:
 def extract_slots(text: str, doc: Doc | None = None) -> list[Slot]:
     """Every fact in ``text``, longest first where two overlap, in text order."""
     found: list[Slot] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a slot already covers the character
 
     def add(kind: str, start: int, end: int) -> None:
-        if end > start and not any(s < end and start < e for s, e in taken):
+        if end > start and taken.find(1, start, end) == -1:
             found.append(Slot(kind, text[start:end], start, end))
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
 
+    has_digit = _DIGIT.search(text) is not None
     for kind, pattern in _PATTERNS:
+        if not _may_match(kind, text, has_digit):
+            continue
         for match in pattern.finditer(text):
             add(kind, match.start(), match.end())
     greeting = _GREETING_NAME.search(text)
@@ -171,6 +174,21 @@ def extract_slots(text: str, doc: Doc | None = None) -> list[Slot]:
     for match in _DEPARTMENTS.finditer(text):
         add("department", match.start(), match.end())
     return sorted(found, key=lambda slot: slot.start)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _may_match(kind: str, text: str, has_digit: bool) -> bool:
+    """False when the kind's pattern cannot match: it needs a character the text lacks (a quick test
+    here costs far less than the pattern's scan of the whole draft)."""
+    if kind == "email":
+        return "@" in text
+    if kind == "url":
+        return "://" in text or "www." in text.lower()
+    if kind in ("money", "number"):
+        return has_digit
+    return True
 
 
 @lru_cache(maxsize=1)
