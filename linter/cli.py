@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     add = key_commands.add_parser("add", help="create a key, append its hash to the file and print the key once")
     add.add_argument("name", help="who the key is for, e.g. helpdesk-eu (letters, digits, . _ @ -)")
     add.add_argument("--file", type=Path, help="the keys file (default: REPLYLINT_API_KEYS_FILE)")
+
+    # batch: exports, reports, SARIF, fixes, Spark (linter/batch/)
+    from .batch.cli import add_batch_parser
+
+    add_batch_parser(commands)
     return parser
 
 
@@ -84,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         if args.command == "keys":
             return _keys(args)
+        if args.command == "batch":
+            from .batch.cli import run_batch_command
+
+            return run_batch_command(args)
     except ReplylintError as err:
         print(f"replylint: {err.message}", file=sys.stderr)
         return EXIT_ERROR
