@@ -149,8 +149,8 @@ def completed_rows(path: Path) -> tuple[int, int]:
     if output_kind(path) is CsvOutput:
         with open(path, "rb") as handle:
             end = len(handle.readline())  # the header survives even with no rows
-    for end, _ in output_kind(path).completed(path):
-        count += 1
+    for row_end, _ in output_kind(path).completed(path):
+        count, end = count + 1, row_end
     return count, end
 
 

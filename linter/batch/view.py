@@ -20,8 +20,37 @@ from dataclasses import dataclass
 # {{ value }}, {% tag or Help Scout value %}, {# comment #}; never across a blank line.
 PLACEHOLDER = re.compile(r"\{\{(?:(?!\n\s*\n).){1,200}?\}\}|\{%(?:(?!\n\s*\n).){1,200}?%\}|\{#(?:(?!\n\s*\n).){0,200}?#\}", re.S)
 _LIQUID_TAGS = frozenset(
-    "if elsif else endif unless endunless for endfor case when endcase assign capture endcapture comment endcomment "
-    "raw endraw break continue cycle increment decrement tablerow endtablerow liquid echo render include".split()
+    [
+        "if",
+        "elsif",
+        "else",
+        "endif",
+        "unless",
+        "endunless",
+        "for",
+        "endfor",
+        "case",
+        "when",
+        "endcase",
+        "assign",
+        "capture",
+        "endcapture",
+        "comment",
+        "endcomment",
+        "raw",
+        "endraw",
+        "break",
+        "continue",
+        "cycle",
+        "increment",
+        "decrement",
+        "tablerow",
+        "endtablerow",
+        "liquid",
+        "echo",
+        "render",
+        "include",
+    ]
 )
 _NAME_STANDINS = ("Robin", "Casey", "Jordan", "Morgan", "Avery", "Quinn", "Rowan", "Emery", "Harper", "Sasha", "Kendall", "Reese")
 _HTML_HINT = re.compile(
@@ -169,7 +198,28 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,
 _HIDDEN = frozenset({"script", "style", "head", "title", "template"})
 _LINE_BREAK = frozenset({"br", "li", "tr", "dt", "dd"})
 _PARAGRAPH = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 ul ol table blockquote hr pre section article header footer address figure".split()
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "table",
+        "blockquote",
+        "hr",
+        "pre",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "address",
+        "figure",
+    ]
 )
 
 
