@@ -7,6 +7,7 @@ The tool's rules are the rules that fired, described from the taxonomy.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ class SarifLog:
                                         "charOffset": suggestion["start"],
                                         "charLength": suggestion["end"] - suggestion["start"],
                                     },
-                                    "insertedContent": {"text": suggestion["replacement"]},
+                                    "insertedContent": {"text": html.escape(suggestion["replacement"], quote=False) if reply.is_html else suggestion["replacement"]},
                                 }
                             ],
                         }
