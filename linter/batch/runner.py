@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TextIO
 
 from .formats import Reply
@@ -32,13 +33,19 @@ class LinterSpec:
     rules_only: bool = False
 
     def build(self):
-        from .. import Linter, default_linter
+        return _build_linter(self)
 
-        if self.rules_only:
-            return Linter(model=None)
-        if self.model_dir:
-            return Linter(model=self.model_dir)
-        return default_linter()
+
+@lru_cache(maxsize=4)
+def _build_linter(spec: LinterSpec):
+    """One linter per spec and process (loading rules and the model takes seconds)."""
+    from .. import Linter, default_linter
+
+    if spec.rules_only:
+        return Linter(model=None)
+    if spec.model_dir:
+        return Linter(model=spec.model_dir)
+    return default_linter()
 
 
 _worker_linter = None
