@@ -325,7 +325,9 @@ def test_batch_html_report_is_self_contained_and_highlights_in_place(tmp_path):
 
 def test_batch_cli_fail_on_and_exit_codes(tmp_path, capsys):
     clean = tmp_path / "clean.jsonl"
-    clean.write_text(json.dumps({"id": "a", "text": "I've refunded your order today and will check it arrived on Friday."}) + "\n")
+    clean.write_text(
+        json.dumps({"id": "a", "text": "I've refunded your order today and will check it arrived on Friday."}) + "\n"
+    )
     assert main(["batch", str(clean), "--rules-only", "--fail-on", "warning"]) == 0
     helpscout = str(BATCH / "helpscout_saved_replies.json")
     assert main(["batch", helpscout, "--rules-only"]) == 0

@@ -18,7 +18,7 @@ BATCH = Path(__file__).resolve().parent / "data" / "batch"
 
 def archive_rows() -> list[dict]:
     rows = []
-    for number, line in enumerate((BATCH / "replies.jsonl").read_text(encoding="utf-8").splitlines(), 1):
+    for line in (BATCH / "replies.jsonl").read_text(encoding="utf-8").splitlines():
         try:
             record = json.loads(line)
         except json.JSONDecodeError:

@@ -69,7 +69,11 @@ class SarifLog:
                                         "charOffset": suggestion["start"],
                                         "charLength": suggestion["end"] - suggestion["start"],
                                     },
-                                    "insertedContent": {"text": html.escape(suggestion["replacement"], quote=False) if reply.is_html else suggestion["replacement"]},
+                                    "insertedContent": {
+                                        "text": html.escape(suggestion["replacement"], quote=False)
+                                        if reply.is_html
+                                        else suggestion["replacement"]
+                                    },
                                 }
                             ],
                         }
