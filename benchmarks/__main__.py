@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SUITES = {"linter": "benchmarks.bench_linter", "api": "benchmarks.bench_api"}
+SUITES = {"linter": "benchmarks.bench_linter", "api": "benchmarks.bench_api", "batch": "benchmarks.bench_batch"}
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from .taxonomy import LABEL_IDS
 MANIFEST = "manifest.json"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL_NAME = "replylint-minilm-l4"
+MICRO_BATCH = 32  # pairs per onnxruntime call when many are scored at once (lint_batch)
 REQUIRED_FILES = ("model.onnx", "tokenizer.json", "labels.json", "config.json", "thresholds.json", MANIFEST)
 
 
@@ -115,12 +116,24 @@ class ToneModel:
         if not pairs:
             return np.zeros((0, len(LABEL_IDS)), dtype=np.float32)
         encodings = self.tokenizer.encode_batch([(sentence, context) for sentence, context in pairs])
-        feed = {
+        inputs = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
-        return self.session.run(["logits"], feed)[0]
+        # Padding is on the right: run pairs of similar length together, each group cut to its
+        # longest pair, so a big batch does not pay for padding every pair to the longest one.
+        lengths = inputs["attention_mask"].sum(axis=1)
+        order = np.argsort(lengths, kind="stable")
+        logits = None
+        for start in range(0, len(order), MICRO_BATCH):
+            rows = order[start : start + MICRO_BATCH]
+            width = int(lengths[rows].max())
+            out = self.session.run(["logits"], {name: value[rows, :width] for name, value in inputs.items()})[0]
+            if logits is None:
+                logits = np.zeros((len(pairs), out.shape[1]), dtype=out.dtype)
+            logits[rows] = out
+        return logits
 
     def _run(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logits(pairs)))
