@@ -39,7 +39,9 @@ def repeated_pair_share(texts: list[str]) -> float:
     from linter.segments import scoring_pairs, sentence_ranges
 
     nlp = english()
-    pairs = [pair for doc in nlp.pipe(texts[:2000], batch_size=64) for _, pair in scoring_pairs(doc.text, sentence_ranges(doc), 12)]
+    pairs = [
+        pair for doc in nlp.pipe(texts[:2000], batch_size=64) for _, pair in scoring_pairs(doc.text, sentence_ranges(doc), 12)
+    ]
     return 1 - len(set(pairs)) / max(len(pairs), 1)
 
 
@@ -51,7 +53,9 @@ def bench_workers(path: Path, count: int, workers: int) -> float:
     run_batch(BatchOptions(input=path, output=output, workers=workers, linter=LinterSpec()))
     elapsed = time.perf_counter() - started
     rate = count / elapsed
-    print(f"batch, {count:,} replies, rules + model + rewrites, {workers} worker(s): {rate:,.0f} replies/s ({elapsed:.1f} s, start-up included)")
+    print(
+        f"batch, {count:,} replies, rules + model + rewrites, {workers} worker(s): {rate:,.0f} replies/s ({elapsed:.1f} s, start-up included)"
+    )
     return rate
 
 
@@ -74,7 +78,9 @@ def bench_spark(path: Path, count: int) -> None:
         rows = spark.read.parquet(target).count()
     finally:
         spark.stop()
-    print(f"spark local[2], {rows:,} replies from Parquet, rules + model + rewrites: {rows / elapsed:,.0f} replies/s ({elapsed:.1f} s)")
+    print(
+        f"spark local[2], {rows:,} replies from Parquet, rules + model + rewrites: {rows / elapsed:,.0f} replies/s ({elapsed:.1f} s)"
+    )
 
 
 def bench_report(path: Path, work: Path) -> None:
@@ -90,9 +96,13 @@ def bench_report(path: Path, work: Path) -> None:
         print(f"HTML report, 1,000 replies: {size:.1f} MB (no Chromium to time opening it)")
         return
     command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", report.as_uri()]
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "about:blank"], capture_output=True, timeout=120)
+    subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "about:blank"], capture_output=True, timeout=120
+    )
     blank_started = time.perf_counter()
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "about:blank"], capture_output=True, timeout=120)
+    subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "about:blank"], capture_output=True, timeout=120
+    )
     blank = time.perf_counter() - blank_started
     started = time.perf_counter()
     subprocess.run(command, capture_output=True, timeout=120)

@@ -406,3 +406,16 @@ def test_batch_fix_output_never_overwrites_the_input(tmp_path):
     with pytest.raises(Exception) as caught:
         run_batch(BatchOptions(input=folder, fix=folder, linter=RULES))
     assert caught.value.code == "E508"
+
+
+def test_batch_progress_shows_rate_and_time_left():
+    import io
+
+    from linter.batch.runner import Progress
+
+    stream = io.StringIO()
+    progress = Progress(total=1000, stream=stream)
+    progress.started -= 10  # as if ten seconds had passed
+    progress.done = 250
+    progress.draw()
+    assert stream.getvalue() == "\r250/1,000 replies  25/s  0:00:30 left   "

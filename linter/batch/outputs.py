@@ -96,7 +96,7 @@ class CsvOutput:
     @staticmethod
     def completed(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         with open(path, "rb") as handle:
-            lines = _counted_lines(handle)
+            lines = _CountedLines(handle)
             reader = csv.reader((line for line, _ in lines), strict=True)
             try:
                 next(reader)  # header
@@ -109,7 +109,7 @@ class CsvOutput:
                 return
 
 
-class _counted_lines:
+class _CountedLines:
     """Decoded lines of a binary file, tracking the byte offset after the last line handed out."""
 
     def __init__(self, handle: Any) -> None:
