@@ -17,6 +17,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd  # the spark extra; resolves the UDF's type hints
@@ -147,6 +148,9 @@ def score_archive(
     ids = [F.col(id_column).cast("string").alias("id")] if id_column else [F.monotonically_increasing_id().alias("id")]
     results = frame.select(*ids, score(F.col(text_column)).alias("result")).select("id", "result.*")
     target = output or default_output(path)
+    if mode == "error" and "://" not in target and Path(target).exists():
+        # Checked before Spark starts work it would throw away at the end.
+        raise ReplylintError(Errors.E508, option="the Spark output", needs="a path that does not exist yet", got=target)
     results.write.mode(mode).parquet(target)
     return target
 
