@@ -22,7 +22,7 @@ $(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
 
 # Everything the tests need, training included.
 $(FULL_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[api,train,dev,postgres]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[api,train,dev,postgres,spark]'
 	touch $@ $(RUNTIME_STAMP)
 
 ## The main job: the HTTP API with the shipped model on 127.0.0.1:8000 (see docs/api.md).
@@ -38,6 +38,7 @@ check-samples: $(RUNTIME_STAMP)
 test: test-python test-extension
 
 test-python: $(FULL_STAMP) $(GRAMMAR_STAMP) postgresql
+	command -v java >/dev/null 2>&1 || (apt-get update && apt-get install -y openjdk-17-jre-headless)  # Spark tests (batch)
 	REPLYLINT_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest
 
 ## The feedback tests run on SQLite and on a real PostgreSQL server, which the tests start on a

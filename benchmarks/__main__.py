@@ -5,7 +5,12 @@ from __future__ import annotations
 import importlib
 import sys
 
-SUITES = {"linter": "benchmarks.bench_linter", "api": "benchmarks.bench_api", "feedback": "benchmarks.bench_feedback"}
+SUITES = {
+    "linter": "benchmarks.bench_linter",
+    "api": "benchmarks.bench_api",
+    "feedback": "benchmarks.bench_feedback",
+    "batch": "benchmarks.bench_batch",
+}
 
 
 def main() -> None:

@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--file", type=Path, help="the keys file (default: REPLYLINT_API_KEYS_FILE)")
     add.add_argument("--team", help="the key's team: picks <teams_dir>/<team>.yaml and whose feedback it writes and reads")
     _add_team_commands(commands)
+
+    # batch: exports, reports, SARIF, fixes, Spark (linter/batch/)
+    from .batch.cli import add_batch_parser
+
+    add_batch_parser(commands)
     return parser
 
 
@@ -93,6 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _keys(args)
         if args.command in ("rules", "feedback"):
             return _team_command(args)
+        if args.command == "batch":
+            from .batch.cli import run_batch_command
+
+            return run_batch_command(args)
     except ReplylintError as err:
         print(f"replylint: {err.message}", file=sys.stderr)
         return EXIT_ERROR

@@ -40,6 +40,16 @@ class Errors(Enum):
         "Line {line} of '{path}' has no 'labels' list, so it cannot be evaluated. Add the expected labels ([] for a clean draft)."
     )
     E302 = "Unknown label '{label}' on line {line} of '{path}'. Use taxonomy ids: {labels}."
+    # Batch scoring (replylint batch)
+    E501 = "Cannot tell the format of '{path}': {reason}. Pass --format with one of: {formats}."
+    E502 = "'{path}' is not a {format} export: {reason}."
+    E503 = "{where} of '{path}' is malformed: {reason}. Fix that record; the others were scored."
+    E504 = "'{path}' has no column {column!r} (columns: {columns}). Pick the columns with --id-column and --text-column."
+    E505 = "The output '{path}' already exists. Pass --resume to continue that run, or choose another --output."
+    E506 = "--resume needs --output: the rows already written there are what a resumed run continues from."
+    E507 = "Cannot resume: row {row} of '{path}' is for reply {found!r}, but the input has {expected!r} there. Resume with the same input and options, or start a new --output."
+    E508 = "{option} needs {needs}; got {got}."
+    E509 = "The Spark engine needs pyspark and Java 17: pip install 'replylint[spark]' ({reason})."
     # HTTP API (the number after the 4 follows the HTTP status where there is one: E413 -> 413)
     E401 = "This server requires an API key. Send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'."
     E403 = "The API key was not accepted. Check it for typos, or ask the server's operator for a key ('replylint keys add NAME')."

@@ -76,8 +76,16 @@ class Rewrite:
         }
 
 
-def rewrite(linter: Linter, text: str, context: Context | dict[str, Any] | None = None, *, recheck: bool = True) -> Rewrite:
-    report = linter.lint(text, context)
+def rewrite(
+    linter: Linter,
+    text: str,
+    context: Context | dict[str, Any] | None = None,
+    *,
+    recheck: bool = True,
+    report: Report | None = None,
+) -> Rewrite:
+    """``report``: the draft's report when the caller already has it (batch scoring), to skip a second lint."""
+    report = report if report is not None else linter.lint(text, context)
     offsets = OffsetMap(text)
     slots = linter.slots(text)
     # One replacement per flagged sentence: the most severe, most certain finding decides the label.
