@@ -70,20 +70,20 @@ def test_batch_placeholders_read_as_standins_and_are_restored():
 
 
 def test_batch_placeholders_are_never_flagged_with_the_model():
-    # The classifier alone flags "Hi {{ticket.requester.first_name}}," (a template path read as words).
+    # Template paths read as words ("ticket requester first name") must never reach the classifier.
     text = "Hi {{ticket.requester.first_name}},\n\nI've refunded your order today.\n\nBest,\n{{current_user.first_name}}"
     linter = default_linter()
     [row] = score_texts(linter, [(text, False)])
     assert row["findings"] == [], row["findings"]
 
 
-def test_batch_unmodified_linter_would_flag_the_placeholder_greeting():
-    # Guards the test above: it must be the view that keeps the placeholder quiet, not luck.
+def test_batch_placeholder_view_keeps_real_findings_at_source_offsets():
     text = "Hi {{ticket.requester.first_name}},\n\nThis mailbox is not monitored."
-    report = default_linter().lint(text)
-    assert any(f.start < text.index(",") for f in report.findings)
     [row] = score_texts(default_linter(), [(text, False)])
     assert [f["label"] for f in row["findings"]] == ["closes_the_door"]
+    [finding] = row["findings"]
+    assert text[finding["start"] : finding["end"]] == finding["text"]
+    assert finding["start"] > text.index("}}")
 
 
 # --- formats: findings at the right places ---------------------------------------------------------
