@@ -6,6 +6,7 @@ for the shaped facts, capitalised token runs for names.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,6 +59,32 @@ _NOT_NAMES = {
     "hi",
     "hello",
     "hey",
+    "someone",
+    "somebody",
+    "everyone",
+    "everybody",
+    "anyone",
+    "anybody",
+    "nobody",
+    "no",
+    "that's",
+    "it's",
+    "there's",
+    "here's",
+    "what's",
+    "let's",
+    "he's",
+    "she's",
+    "we're",
+    "we'll",
+    "we've",
+    "we'd",
+    "you're",
+    "you'll",
+    "you've",
+    "they're",
+    "they'll",
+    "it'll",
     "dear",
     "thanks",
     "thank",
@@ -129,7 +156,7 @@ _NOT_NAMES = {
     "re",
 }
 _DEPARTMENTS = re.compile(
-    r"\b(?:(?:the|our|your)\s+)?(?:billing|accounts?|finance|shipping|returns|warehouse|technical|tech|IT|legal|claims|"
+    r"\b(?:(?:the|our|your)\s+)?(?:billing|accounts?|finance|shipping|returns|warehouse|technical|tech|(?-i:IT)|legal|claims|"
     r"engineering|sales|delivery|dispatch|maintenance|support|customer relations|complaints|fraud|security|payments?|"
     r"body shop|carrier|courier|manufacturer|landlord|bank|airline|insurer|supplier|vendor|partner|third[- ]party)"
     r"(?:\s+(?:team|department|dept|desk|office|provider|company|service))?\b",
@@ -206,6 +233,12 @@ def _english_words() -> frozenset[str]:
     return frozenset(words)
 
 
+def _plain_word(word: str) -> str:
+    """The word as the word lists hold it: lower case, straight apostrophes, no accents ("Héllo")."""
+    folded = unicodedata.normalize("NFKD", word.lower().strip(".").replace("’", "'"))
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
 def _capitalised_runs(text: str) -> list[tuple[int, int]]:
     """Runs of capitalised words that are not just the first word of a sentence or line."""
     runs = []
@@ -218,13 +251,13 @@ def _capitalised_runs(text: str) -> list[tuple[int, int]]:
         line_start = preceding.rfind("\n") + 1
         sentence_start = not preceding or preceding[-1] in '.!?\n:;"“>-' or bool(_GREETING_LINE.match(preceding[line_start:]))
         if sentence_start:
-            first = words[0].lower().strip(".")
+            first = _plain_word(words[0])
             if first in _NOT_NAMES or (len(words) == 1 and first in _english_words()):
                 words = words[1:]
                 if not words:
                     continue
                 start = match.start() + match.group(0).index(words[0])
-        if all(w.lower().strip(".") in _NOT_NAMES for w in words):
+        if all(_plain_word(w) in _NOT_NAMES for w in words):
             continue
         end = start + len(" ".join(words)) if " ".join(words) == text[start : start + len(" ".join(words))] else match.end()
         runs.append((start, min(end, match.end())))

@@ -170,3 +170,16 @@ def test_rewrite_cli_prints_text_and_json(capsys: pytest.CaptureFixture[str]) ->
     assert main(["rewrite", "--json", "This mailbox is not monitored."]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["edits"][0]["old"] == "This mailbox is not monitored." and body["placeholders"]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_slots"),
+    [
+        ("That's handled by another department. Please contact them directly.", {"That's"}),
+        ("Someone from the store will call you. Please contact them directly.", {"Someone"}),
+        ("Héllo Zoë, there isn't any evidence of a problem.", {"Héllo Zoë", "Héllo"}),
+        ("It’s with the courier now, and I'll chase it today.", {"It", "it"}),
+    ],
+)
+def test_rewrite_slots_skip_sentence_words_that_name_nobody(text: str, not_slots: set[str]) -> None:
+    assert not {slot.text for slot in extract_slots(text)} & not_slots
