@@ -49,13 +49,13 @@ def _correct_cases():
             yield pytest.param(rule, example, team_linter, id=f"{prefix}{rule.id}-correct-{index}")
 
 
-@pytest.mark.parametrize(("rule", "example"), _incorrect_cases())
+@pytest.mark.parametrize(("rule", "example"), list(_incorrect_cases()))
 def test_rule_examples_incorrect_match_at_marker(rule: Rule, example) -> None:
     problem = incorrect_example_problem(rule, example)
     assert problem is None, problem
 
 
-@pytest.mark.parametrize(("rule", "example", "team_linter"), _correct_cases())
+@pytest.mark.parametrize(("rule", "example", "team_linter"), list(_correct_cases()))
 def test_rule_examples_correct_stay_quiet(rule: Rule, example: str, team_linter: Linter) -> None:
     problem = correct_example_problem(rule, example, team_linter)
     assert problem is None, problem
