@@ -15,6 +15,9 @@ SUITES = {
 
 def main() -> None:
     chosen = sys.argv[1:] or list(SUITES)
+    unknown = [name for name in chosen if name not in SUITES]
+    if unknown:
+        sys.exit(f"usage: python -m benchmarks [{'|'.join(SUITES)} ...]; unknown: {', '.join(unknown)}")
     for name in chosen:
         try:
             module = importlib.import_module(SUITES[name])
