@@ -4,6 +4,14 @@ A rule file holds the rules of one taxonomy label. Each rule carries its spaCy t
 antipatterns for known false positives, a message, a severity, an optional replacement, and its
 own ``incorrect`` and ``correct`` examples, which the test suite runs. A bad file fails at load
 with its path, line, the rule id and what to fix.
+
+Keys of a rule: ``id``, ``message``, ``patterns``, ``incorrect``, ``correct`` (required);
+``severity``, ``antipatterns``, ``next_sentence_antipatterns``, ``replacement``, ``replaces``,
+``description``. Both kinds of antipatterns are token patterns in the same format as ``patterns``:
+- ``antipatterns`` cancel a hit when one matches the hit's own sentence;
+- ``next_sentence_antipatterns`` cancel a hit when one matches the next sentence of the agent's
+  text (blank lines and blanked quotes are skipped): "Our system won't let me change the date.
+  What I can do is cancel it free of charge." The agent takes ownership right after the near miss.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ _RULE_KEYS = {
     "severity",
     "patterns",
     "antipatterns",
+    "next_sentence_antipatterns",
     "replacement",
     "replaces",
     "incorrect",
@@ -61,6 +70,8 @@ class Rule:
     severity: str
     patterns: tuple[tuple[dict[str, Any], ...], ...]
     antipatterns: tuple[tuple[dict[str, Any], ...], ...] = ()
+    # Cancel a hit when they match the next sentence (the agent acts right after a near miss).
+    next_sentence_antipatterns: tuple[tuple[dict[str, Any], ...], ...] = ()
     replacement: str | None = None
     replaces: str = "sentence"  # "span" or "sentence": what the replacement stands in for
     incorrect: tuple[IncorrectExample, ...] = ()
@@ -154,6 +165,9 @@ def _parse_rule(path: Path, label: str, default_severity: str, raw: Any) -> Rule
         raise ReplylintError(Errors.E108, path=where, rule_id=rule_id, severity=severity, allowed=", ".join(SEVERITIES))
     patterns = _check_patterns(where, rule_id, raw["patterns"], "patterns")
     antipatterns = _check_patterns(where, rule_id, raw.get("antipatterns", []), "antipatterns")
+    next_sentence_antipatterns = _check_patterns(
+        where, rule_id, raw.get("next_sentence_antipatterns", []), "next_sentence_antipatterns"
+    )
     replaces = raw.get("replaces", "sentence")
     if replaces not in ("span", "sentence"):
         raise ReplylintError(Errors.E106, path=where, rule_id=rule_id, reason="'replaces' must be 'span' or 'sentence'")
@@ -183,6 +197,7 @@ def _parse_rule(path: Path, label: str, default_severity: str, raw: Any) -> Rule
         severity=severity,
         patterns=patterns,
         antipatterns=antipatterns,
+        next_sentence_antipatterns=next_sentence_antipatterns,
         replacement=replacement,
         replaces=replaces,
         incorrect=incorrect,
@@ -268,7 +283,8 @@ class _Group(NamedTuple):
 
 
 class RuleMatcher:
-    """Matches every rule against a Doc; returns hits inside one sentence and not cancelled by an antipattern.
+    """Matches every rule against a Doc; returns hits inside one sentence and not cancelled by an
+    antipattern (on the hit's sentence) or a next-sentence antipattern (on the agent's next sentence).
 
     spaCy's Matcher walks every pattern over every token, which at a thousand patterns costs tens
     of milliseconds a draft. So each rule gets its own Matcher, and a rule runs only when every
@@ -280,8 +296,9 @@ class RuleMatcher:
         self.rules = {rule.id: rule for rule in rules}
         self.strings = vocab.strings
         # Per rule, its antipatterns as (word bits, REGEX bits, Matcher): only those whose words are in
-        # the sentence run, like the patterns.
+        # the sentence run, like the patterns. The same for the next-sentence antipatterns.
         self.antipatterns: dict[str, tuple[tuple[int, int, Matcher], ...]] = {}
+        self.next_sentence_antipatterns: dict[str, tuple[tuple[int, int, Matcher], ...]] = {}
         # One Matcher per pattern, so only the patterns whose words are present run. Patterns with the
         # same required words form a group, checked once.
         self.patterns: list[tuple[str, Matcher]] = []
@@ -306,12 +323,12 @@ class RuleMatcher:
         unanchored: set[int] = set()
         group_numbers: dict[tuple, int] = {}
         for rule in self.rules.values():
-            antipatterns = []
-            for pattern in rule.antipatterns:
-                words, regexes = self._requirement_bits(pattern)
-                antipatterns.append((self._word_bits(words), regexes, _matcher(vocab, rule.id, pattern)))
-            if antipatterns:
-                self.antipatterns[rule.id] = tuple(antipatterns)
+            if rule.antipatterns:
+                self.antipatterns[rule.id] = self._antipattern_matchers(vocab, rule.id, rule.antipatterns)
+            if rule.next_sentence_antipatterns:
+                self.next_sentence_antipatterns[rule.id] = self._antipattern_matchers(
+                    vocab, rule.id, rule.next_sentence_antipatterns
+                )
             for pattern in rule.patterns:
                 self.patterns.append((rule.id, _matcher(vocab, rule.id, pattern)))
                 self.orders.append(
@@ -346,6 +363,16 @@ class RuleMatcher:
         # satisfies, the groups anchored on it). A sentence then costs one lookup per token.
         self.word_columns = [column for column, index in enumerate(self.word_index) if index]
         self.token_cache: dict[tuple[int, ...], tuple[int, frozenset[int]]] = {}
+
+    def _antipattern_matchers(
+        self, vocab: Vocab, rule_id: str, patterns: tuple[tuple[dict[str, Any], ...], ...]
+    ) -> tuple[tuple[int, int, Matcher], ...]:
+        """(word bits, REGEX bits, Matcher) per antipattern, for the prefilter in ``_cancelled``."""
+        matchers = []
+        for pattern in patterns:
+            words, regexes = self._requirement_bits(pattern)
+            matchers.append((self._word_bits(words), regexes, _matcher(vocab, rule_id, pattern)))
+        return tuple(matchers)
 
     def _requirement_bits(self, pattern: tuple[dict[str, Any], ...]) -> tuple[frozenset[tuple[int, frozenset[int]]], int]:
         """The pattern's word requirements (column, accepted values), and the bits of its REGEX ones."""
@@ -432,9 +459,11 @@ class RuleMatcher:
             numbers.extend(number for number in members if _in_order(self.orders[number], token_bits))
         return sorted(numbers), satisfied
 
-    def _cancelled(self, rule_id: str, sent: Span, satisfied: int, columns: list[list[int]]) -> bool:
-        """Whether an antipattern of the rule matches the sentence; only those whose words are there run."""
-        for required, regexes, matcher in self.antipatterns.get(rule_id, ()):
+    def _cancelled(
+        self, antipatterns: tuple[tuple[int, int, Matcher], ...], sent: Span, satisfied: int, columns: list[list[int]]
+    ) -> bool:
+        """Whether one of ``antipatterns`` matches the sentence; only those whose words are there run."""
+        for required, regexes, matcher in antipatterns:
             if required & satisfied != required:
                 continue
             if regexes and regexes & self._regex_bits(columns) != regexes:
@@ -451,11 +480,23 @@ class RuleMatcher:
         if text is None:
             text = doc.text
         columns = doc.to_array(_COLUMNS).T.tolist()
+        sentences = list(doc.sents)
+        # Per sentence index: its columns and candidates(), computed once, ahead of the loop when a
+        # hit needs the next sentence.
+        seen: dict[int, tuple[list[list[int]], list[int], int]] = {}
+
+        def sentence_view(index: int) -> tuple[list[list[int]], list[int], int]:
+            view = seen.get(index)
+            if view is None:
+                sent = sentences[index]
+                sentence_columns = [column[sent.start : sent.end] for column in columns]
+                view = seen[index] = (sentence_columns, *self.candidates(sentence_columns))
+            return view
+
         best: dict[str, tuple[int, int]] = {}
         hits: list[RuleHit] = []
-        for sent in doc.sents:
-            sentence_columns = [column[sent.start : sent.end] for column in columns]
-            numbers, satisfied = self.candidates(sentence_columns)
+        for index, sent in enumerate(sentences):
+            sentence_columns, numbers, satisfied = sentence_view(index)
             if not numbers:
                 continue
             best.clear()
@@ -470,13 +511,30 @@ class RuleMatcher:
                 continue
             sent_start, sent_end = _trimmed(doc, sent.start, sent.end)
             for rule_id, (start, end) in best.items():
-                if self._cancelled(rule_id, sent, satisfied, sentence_columns):
+                antipatterns = self.antipatterns.get(rule_id)
+                if antipatterns and self._cancelled(antipatterns, sent, satisfied, sentence_columns):
                     continue
+                antipatterns = self.next_sentence_antipatterns.get(rule_id)
+                if antipatterns:
+                    following = _next_sentence(sentences, index)
+                    if following is not None:
+                        next_columns, _, next_satisfied = sentence_view(following)
+                        if self._cancelled(antipatterns, sentences[following], next_satisfied, next_columns):
+                            continue
                 span = sent[start:end]
                 start_char, end_char = _whole_words(text, span.start_char, span.end_char)
                 hits.append(RuleHit(self.rules[rule_id], start_char, end_char, sent_start, sent_end))
         hits.sort(key=lambda hit: (hit.start, hit.end))
         return hits
+
+
+def _next_sentence(sentences: list[Span], index: int) -> int | None:
+    """The index of the sentence after ``index`` that has words (blank lines and blanked quotes
+    are whitespace sentences), or None at the end of the draft."""
+    for following in range(index + 1, len(sentences)):
+        if not all(token.is_space for token in sentences[following]):
+            return following
+    return None
 
 
 def _in_order(needs: tuple[int, ...], token_bits: list[int]) -> bool:

@@ -132,3 +132,58 @@ def test_core_offsets_always_slice_back(parts: list[str]) -> None:
     _assert_offsets(text, report)
     assert report.text_length == len(text)
     assert report.text_length_utf16 == len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+# Next-sentence antipatterns: a near miss is cancelled by what the agent says in the next sentence.
+RULES_ONLY = linter.Linter(model=None)
+
+
+@pytest.mark.parametrize(
+    ("before", "follow_up", "after", "rule_id"),
+    [
+        (
+            "Hi Oliver,\n\nI'm sorry, I can't refund the annual plan you bought in January. Our payment system won't "
+            "let me issue one after 14 days.\n\n",
+            "What I can do is switch you to monthly billing from your renewal date and credit the remaining five months "
+            "to your account.",
+            "\n\nBest,\nChloe, Streamly Support",
+            "process_over_customer.policy_forbids",
+        ),
+        (
+            "Hi Marta,\n\nThe festival organiser decides whether refunds are given. ",
+            "I've asked them directly on your behalf and will email you their answer by Friday.",
+            "\n\nBest,\nJonah",
+            "deflects_ownership.out_of_our_hands",
+        ),
+        (
+            "Your order has shipped.\n\nThis mailbox isn't monitored. ",
+            "For anything about this order, reply to priya@shop.com and I'll answer within a day.",
+            "",
+            "closes_the_door.unmonitored_mailbox",
+        ),
+    ],
+)
+def test_core_next_sentence_ownership_cancels_the_hit(before: str, follow_up: str, after: str, rule_id: str) -> None:
+    assert rule_id not in {f.rule_id for f in RULES_ONLY.lint(before + follow_up + after).findings}
+    # The same draft with a vague follow-up keeps the hit.
+    for vague in ("Thanks for your understanding.", "I hope this helps.", "Let us know if you have other questions."):
+        text = before + vague + after
+        assert rule_id in {f.rule_id for f in RULES_ONLY.lint(text).findings}, text
+
+
+def test_core_next_sentence_is_the_agents_next_one() -> None:
+    hit = "process_over_customer.policy_forbids"
+    near_miss = "Our payment system won't let me issue a refund after 14 days."
+    follow_up = "What I can do is switch you to monthly billing."
+
+    def rule_ids(text: str) -> set[str]:
+        return {f.rule_id for f in RULES_ONLY.lint(text).findings}
+
+    # Blank lines and a quoted customer line between them are skipped.
+    assert hit not in rule_ids(f"{near_miss}\n\n> Why can't you refund me?\n\n{follow_up}")
+    # Only the next sentence counts: an action two sentences later does not cancel.
+    assert hit in rule_ids(f"{near_miss} I hope this helps. {follow_up}")
+    # The follow-up must be the agent's own words: the customer's quoted text does not cancel.
+    assert hit in rule_ids(f"{near_miss}\n> {follow_up}")
+    # A hit in the last sentence has no next sentence and stays.
+    assert hit in rule_ids(f"{follow_up} {near_miss}")

@@ -47,29 +47,36 @@ def texts(rules_linter: Linter) -> list[str]:
     return drafts + examples + TRICKY
 
 
+EveryPattern = tuple[Matcher, dict[str, Matcher], dict[str, Matcher]]
+
+
 @pytest.fixture(scope="module")
-def every_pattern(rules_linter: Linter) -> tuple[Matcher, dict[str, Matcher]]:
-    """One Matcher with every pattern, and per rule one with all its antipatterns: no prefilter."""
+def every_pattern(rules_linter: Linter) -> EveryPattern:
+    """One Matcher with every pattern, and per rule one with all its antipatterns and one with all
+    its next-sentence antipatterns: no prefilter."""
     vocab = rules_linter.nlp.vocab
     matcher = Matcher(vocab)
-    antimatchers = {}
+    antimatchers: dict[str, Matcher] = {}
+    next_antimatchers: dict[str, Matcher] = {}
     for rule in rules_linter.rules:
         matcher.add(rule.id, [list(pattern) for pattern in rule.patterns])
-        if rule.antipatterns:
-            antimatchers[rule.id] = Matcher(vocab)
-            antimatchers[rule.id].add(rule.id, [list(pattern) for pattern in rule.antipatterns])
-    return matcher, antimatchers
+        for patterns, by_rule in ((rule.antipatterns, antimatchers), (rule.next_sentence_antipatterns, next_antimatchers)):
+            if patterns:
+                by_rule[rule.id] = Matcher(vocab)
+                by_rule[rule.id].add(rule.id, [list(pattern) for pattern in patterns])
+    return matcher, antimatchers, next_antimatchers
 
 
-def _every_pattern_hits(
-    rules_linter: Linter, every_pattern: tuple[Matcher, dict[str, Matcher]], doc: Doc, text: str
-) -> list[RuleHit]:
-    """Rule hits with no prefilter: every pattern and every antipattern on every sentence."""
+def _every_pattern_hits(rules_linter: Linter, every_pattern: EveryPattern, doc: Doc, text: str) -> list[RuleHit]:
+    """Rule hits with no prefilter: every pattern and every antipattern on every sentence, every
+    next-sentence antipattern on the next sentence that is not blank."""
     vocab = rules_linter.nlp.vocab
-    matcher, antimatchers = every_pattern
+    matcher, antimatchers, next_antimatchers = every_pattern
     rules = {rule.id: rule for rule in rules_linter.rules}
     hits = []
-    for sent in doc.sents:
+    sentences = list(doc.sents)
+    for number, sent in enumerate(sentences):
+        following = next((s for s in sentences[number + 1 :] if not all(t.is_space for t in s)), None)
         best: dict[str, tuple[int, int]] = {}
         for key, start, end in matcher(sent):
             rule_id = vocab.strings[key]
@@ -79,6 +86,8 @@ def _every_pattern_hits(
         for rule_id, (start, end) in best.items():
             if rule_id in antimatchers and antimatchers[rule_id](sent):
                 continue
+            if rule_id in next_antimatchers and following is not None and next_antimatchers[rule_id](following):
+                continue
             span = sent[start:end]
             start_char, end_char = _whole_words(text, span.start_char, span.end_char)
             hits.append(RuleHit(rules[rule_id], start_char, end_char, *_trimmed(doc, sent.start, sent.end)))
@@ -86,7 +95,7 @@ def _every_pattern_hits(
 
 
 def test_rules_prefilter_finds_exactly_what_every_pattern_finds(
-    rules_linter: Linter, every_pattern: tuple[Matcher, dict[str, Matcher]], texts: list[str]
+    rules_linter: Linter, every_pattern: EveryPattern, texts: list[str]
 ) -> None:
     assert rules_linter.rule_matcher is not None
     compared = with_hits = 0
