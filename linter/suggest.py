@@ -91,11 +91,7 @@ def fill(label: str, variant: int, sentence_slots: list[Slot], draft_slots: list
     ``sentence_slots`` are the facts of the text being replaced (one or more sentences).
     """
     template = TEMPLATES[label][min(variant, len(TEMPLATES[label]) - 1)]
-    partner = None
-    if "{partner}" in template:
-        partner = next((s.text for s in sentence_slots if s.kind in _PARTNER_KINDS), None) or next(
-            (s.text for s in draft_slots if s.kind in _PARTNER_KINDS and s.kind != "customer"), None
-        )
+    partner = _partner(sentence_slots, draft_slots) if "{partner}" in template else None
     used = {partner} if partner else set()
     carried = [s for s in sentence_slots if s.kind in FACT_KINDS and s.text not in used and s.text not in kept_elsewhere]
     names = list(dict.fromkeys(s.text for s in carried if s.kind not in _WHEN_KINDS))
@@ -119,14 +115,30 @@ def add_suggestions(text: str, offsets: OffsetMap, findings: list[Finding], slot
         replacement = fill(finding.label, 0, sentence_slots, slots, kept)
         span = Span(start, end, offsets.utf16(start), offsets.utf16(end), text[start:end])
         suggestions = [make_suggestion(replacement, span, REASONS[finding.label])]
+        partner = _partner(sentence_slots, slots)
         for own in finding.suggestions:
-            filled = own.replacement.replace(
-                "[partner]", next((s.text for s in sentence_slots if s.kind in _PARTNER_KINDS), "[partner]")
-            )
+            filled = _fill_partner(own.replacement, partner) if partner else own.replacement
             if filled != replacement:
                 suggestions.append(make_suggestion(filled, own.span, REASONS[finding.label]))
         out.append(replace(finding, suggestions=tuple(suggestions)))
     return out
+
+
+def _partner(sentence_slots: list[Slot], draft_slots: list[Slot]) -> str | None:
+    """The partner or department the sentence names, else the first one the draft names."""
+    return next((s.text for s in sentence_slots if s.kind in _PARTNER_KINDS), None) or next(
+        (s.text for s in draft_slots if s.kind in _PARTNER_KINDS and s.kind != "customer"), None
+    )
+
+
+_PARTNER_PLACEHOLDER = re.compile(r"\[(p)artner\]", re.I)
+
+
+def _fill_partner(replacement: str, partner: str) -> str:
+    """Rules write ``[partner]`` or, opening a sentence, ``[Partner]``; both take the draft's partner."""
+    return _PARTNER_PLACEHOLDER.sub(
+        lambda m: partner[:1].upper() + partner[1:] if m.group(1) == "P" else partner, replacement
+    )
 
 
 def make_suggestion(replacement: str, span: Span, reason: str) -> Suggestion:

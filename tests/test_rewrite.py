@@ -183,3 +183,10 @@ def test_rewrite_cli_prints_text_and_json(capsys: pytest.CaptureFixture[str]) ->
 )
 def test_rewrite_slots_skip_sentence_words_that_name_nobody(text: str, not_slots: set[str]) -> None:
     assert not {slot.text for slot in extract_slots(text)} & not_slots
+
+
+def test_rule_replacements_name_the_drafts_partner() -> None:
+    text = "Hi Mark,\n\nExpedia made this booking, so they have to change it. Please contact them.\n\nBest, Jon"
+    replacements = [s.replacement for f in linter.Linter(model=None).lint(text).findings for s in f.suggestions]
+    assert replacements and not [r for r in replacements if "[partner]" in r.lower()]
+    assert any("contact Expedia" in r for r in replacements)
