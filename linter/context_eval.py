@@ -9,7 +9,6 @@ Every check runs, enabled by default or not, so a check that is off can earn its
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 from .context import Context
 from .core import Linter
 from .errors import Errors, ReplylintError
+from .evaluation import jsonl_records
 from .report import Report
 from .taxonomy import CONTEXT_LABEL_IDS
 from .ticket import DEFAULT_CONTEXT_CHECKS, MIN_PRECISION
@@ -55,13 +55,7 @@ class CheckScore:
 
 def read_pairs(path: Path) -> list[TicketPair]:
     pairs = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise ReplylintError(Errors.E005, line=number, path=path, reason=err.msg) from err
+    for number, raw in jsonl_records(path):
         if not isinstance(raw, dict) or not isinstance(raw.get("draft"), str):
             raise ReplylintError(Errors.E005, line=number, path=path, reason="expected an object with a string 'draft'")
         Context.from_value(raw.get("context"))

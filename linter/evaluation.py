@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import Errors, ReplylintError
 from .taxonomy import LABEL_IDS
@@ -41,15 +42,20 @@ class LabelledDraft:
     labels: frozenset[str]
 
 
-def read_labelled(path: Path) -> list[LabelledDraft]:
-    drafts = []
+def jsonl_records(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed JSON) for every non-blank line; a line that is not JSON raises E005."""
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            yield number, json.loads(line)
         except json.JSONDecodeError as err:
             raise ReplylintError(Errors.E005, line=number, path=path, reason=err.msg) from err
+
+
+def read_labelled(path: Path) -> list[LabelledDraft]:
+    drafts = []
+    for number, record in jsonl_records(path):
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise ReplylintError(Errors.E005, line=number, path=path, reason="missing 'text'")
         labels = record.get("labels")
