@@ -109,7 +109,6 @@ _NOT_NAMES = {
     "but",
     "so",
     "it",
-    "it's",
     "there",
     "here",
     "monday",
@@ -135,7 +134,6 @@ _NOT_NAMES = {
     "ok",
     "okay",
     "yes",
-    "no",
     "just",
     "also",
     "when",
@@ -148,7 +146,6 @@ _NOT_NAMES = {
     "he",
     "she",
     "let",
-    "let's",
     "once",
     "all",
     "any",
@@ -233,10 +230,15 @@ def _english_words() -> frozenset[str]:
     return frozenset(words)
 
 
+def strip_accents(text: str) -> str:
+    """``text`` without combining marks after NFKD: "José" -> "Jose" (case is left alone)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _plain_word(word: str) -> str:
     """The word as the word lists hold it: lower case, straight apostrophes, no accents ("Héllo")."""
-    folded = unicodedata.normalize("NFKD", word.lower().strip(".").replace("’", "'"))
-    return "".join(c for c in folded if not unicodedata.combining(c))
+    return strip_accents(word.lower().strip(".").replace("’", "'"))
 
 
 def _capitalised_runs(text: str) -> list[tuple[int, int]]:

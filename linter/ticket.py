@@ -27,7 +27,7 @@ from .errors import Errors, ReplylintError
 from .offsets import OffsetMap
 from .report import Finding, Severity, Span
 from .rules import PLACEHOLDER
-from .slots import extract_slots
+from .slots import extract_slots, strip_accents
 from .suggest import TEMPLATES, make_suggestion
 
 WRONG_RECIPIENT = "wrong_recipient"
@@ -135,8 +135,7 @@ def _finding(draft: DraftView, label: str, check: str, start: int, end: int, mes
 @lru_cache(maxsize=8192)
 def _fold(value: str) -> str:
     """Case- and accent-insensitive form: "José" and "jose" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().replace("’", "'")
+    return strip_accents(value).casefold().replace("’", "'")
 
 
 def _script(word: str) -> str:
