@@ -127,7 +127,7 @@ def add_suggestions(text: str, offsets: OffsetMap, findings: list[Finding], slot
 def _partner(sentence_slots: list[Slot], draft_slots: list[Slot]) -> str | None:
     """The partner or department the sentence names, else the first one the draft names."""
     return next((s.text for s in sentence_slots if s.kind in _PARTNER_KINDS), None) or next(
-        (s.text for s in draft_slots if s.kind in _PARTNER_KINDS and s.kind != "customer"), None
+        (s.text for s in draft_slots if s.kind in _PARTNER_KINDS), None
     )
 
 
@@ -136,9 +136,7 @@ _PARTNER_PLACEHOLDER = re.compile(r"\[(p)artner\]", re.I)
 
 def _fill_partner(replacement: str, partner: str) -> str:
     """Rules write ``[partner]`` or, opening a sentence, ``[Partner]``; both take the draft's partner."""
-    return _PARTNER_PLACEHOLDER.sub(
-        lambda m: partner[:1].upper() + partner[1:] if m.group(1) == "P" else partner, replacement
-    )
+    return _PARTNER_PLACEHOLDER.sub(lambda m: partner[:1].upper() + partner[1:] if m.group(1) == "P" else partner, replacement)
 
 
 def make_suggestion(replacement: str, span: Span, reason: str) -> Suggestion:
