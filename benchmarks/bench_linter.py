@@ -64,6 +64,7 @@ def bench_model(threads: int) -> None:
         drafts = drafts_of_words(words, 200, seed=words)
         for draft in drafts[:10]:
             linter.lint(draft)
+
         def cold(draft: str) -> None:  # drafts share dev-set sentences: every draft starts uncached
             model.cache_clear()
             linter.lint(draft)

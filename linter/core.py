@@ -24,8 +24,8 @@ from .rules import PLACEHOLDER, Rule, RuleMatcher, load_rules
 from .segments import scoring_pairs, sentence_ranges
 from .slots import Slot, extract_slots
 from .suggest import add_suggestions
-from .ticket import ContextChecker, DraftView
 from .team import TeamConfig
+from .ticket import ContextChecker, DraftView
 from .voice import mask, quoted_ranges
 
 log = logging.getLogger("replylint")

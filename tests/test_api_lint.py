@@ -117,7 +117,11 @@ def test_api_labels_are_the_taxonomy(api_server: LiveServer) -> None:
 
 def test_api_lint_checks_the_draft_against_the_context(api_server: LiveServer, report_schema: dict) -> None:
     text = "Hello Dan,\n\nPlease contact Travelocity for further investigation."
-    context = {"customer_name": "Mark", "partners": ["Expedia", "Travelocity"], "customer_messages": ["My Expedia booking failed."]}
+    context = {
+        "customer_name": "Mark",
+        "partners": ["Expedia", "Travelocity"],
+        "customer_messages": ["My Expedia booking failed."],
+    }
     with api_server.client() as client:
         with_context = client.post("/v1/lint", json={"text": text, "context": context}).json()
         without = client.post("/v1/lint", json={"text": text}).json()

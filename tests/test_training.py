@@ -68,7 +68,9 @@ def test_training_hand_written_drafts_label_only_their_evidence_sentences(tmp_pa
     by_id = {d.id: d for d in drafts}
     for example in authored:
         draft = by_id[example["draft_id"].split("-authored-", 1)[1]]
-        expected = {label for label, sentence in draft.evidence if example["sentence"] in sentence or sentence in example["sentence"]}
+        expected = {
+            label for label, sentence in draft.evidence if example["sentence"] in sentence or sentence in example["sentence"]
+        }
         assert set(example["labels"]) == expected, (draft.id, example["sentence"])
     assert {e["draft_id"] for e in authored} == {f"train-authored-{d.id}" for d in drafts if d.split == "train"}
 

@@ -64,7 +64,10 @@ def calibrate(model_dir: Path, data_dir: Path, config: RunConfig) -> dict[str, f
     def rates(label_thresholds: np.ndarray, draft_groups: list[list[list[int]]]) -> np.ndarray:
         """Share of each group's drafts with any label at or above its threshold."""
         return np.array(
-            [sum(bool((probabilities[r] >= label_thresholds).any()) for r in group) / max(1, len(group)) for group in draft_groups]
+            [
+                sum(bool((probabilities[r] >= label_thresholds).any()) for r in group) / max(1, len(group))
+                for group in draft_groups
+            ]
         )
 
     while (rates(thresholds, clean_groups) > config.max_clean_draft_rate).any():

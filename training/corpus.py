@@ -58,7 +58,9 @@ class AuthoredDraft:
 
     def spans(self) -> list[tuple[int, int, str]]:
         """(start, end, label) of every evidence sentence in ``text``."""
-        return [(start, start + len(sentence), label) for label, sentence in self.evidence for start in [self.text.index(sentence)]]
+        return [
+            (start, start + len(sentence), label) for label, sentence in self.evidence for start in [self.text.index(sentence)]
+        ]
 
 
 def load_authored(directory: Path = AUTHORED_DIR, extra: list[Path] | None = None) -> list[AuthoredSentence]:
