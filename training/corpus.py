@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from linter.taxonomy import LABEL_IDS
 
 AUTHORED_DIR = Path(__file__).parent / "data" / "authored"
 AUTHORED_DRAFTS_DIR = Path(__file__).parent / "data" / "authored_drafts"
 SPLITS = ("train", "val", "test")
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) for every non-blank line of a JSONL file."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            yield number, json.loads(line)
 
 
 def _bucket(text: str) -> int:
@@ -66,10 +75,7 @@ class AuthoredDraft:
 def load_authored(directory: Path = AUTHORED_DIR, extra: list[Path] | None = None) -> list[AuthoredSentence]:
     sentences: dict[str, AuthoredSentence] = {}
     for path in sorted(directory.glob("*.jsonl")) + list(extra or []):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
+        for number, record in _records(Path(path)):
             label = record.get("label")
             label = None if label in (None, "clean") else label
             if label is not None and label not in LABEL_IDS:
@@ -92,10 +98,7 @@ def load_authored_drafts(directory: Path = AUTHORED_DRAFTS_DIR) -> list[Authored
     drafts: list[AuthoredDraft] = []
     seen: set[str] = set()
     for path in sorted(directory.glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
+        for number, record in _records(Path(path)):
             where = f"{path}:{number} ({record.get('id')})"
             evidence = tuple((item["label"], item["sentence"]) for item in record.get("evidence", []))
             labels = tuple(sorted(set(record.get("labels", []))))
@@ -119,10 +122,7 @@ def load_feedback_examples(paths: list[Path], weight: float = 1.0) -> list[dict]
     """
     examples = []
     for path in paths:
-        for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
+        for number, record in _records(Path(path)):
             unknown = [label for label in record.get("labels", []) if label not in LABEL_IDS]
             if unknown or not isinstance(record.get("sentence"), str):
                 raise ValueError(f"{path}:{number}: expected a feedback export line with a 'sentence' and taxonomy 'labels'")
