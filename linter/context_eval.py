@@ -18,7 +18,7 @@ from typing import Any
 from .context import Context
 from .core import Linter
 from .errors import Errors, ReplylintError
-from .evaluation import jsonl_records
+from .evaluation import checked_labels, jsonl_records
 from .report import Report
 from .taxonomy import CONTEXT_LABEL_IDS
 from .ticket import DEFAULT_CONTEXT_CHECKS, MIN_PRECISION
@@ -59,16 +59,9 @@ def read_pairs(path: Path) -> list[TicketPair]:
         if not isinstance(raw, dict) or not isinstance(raw.get("draft"), str):
             raise ReplylintError(Errors.E005, line=number, path=path, reason="expected an object with a string 'draft'")
         Context.from_value(raw.get("context"))
-        expected = raw.get("expected")
-        if not isinstance(expected, list):
-            raise ReplylintError(Errors.E301, line=number, path=path)
-        for label in expected:
-            if label not in CONTEXT_LABEL_IDS:
-                raise ReplylintError(Errors.E302, label=label, line=number, path=path, labels=", ".join(CONTEXT_LABEL_IDS))
+        expected = checked_labels(raw.get("expected"), CONTEXT_LABEL_IDS, number, path, "expected")
         pairs.append(
-            TicketPair(
-                str(raw.get("id", number)), raw.get("context") or {}, raw["draft"], frozenset(expected), raw.get("flagged") or {}
-            )
+            TicketPair(str(raw.get("id", number)), raw.get("context") or {}, raw["draft"], expected, raw.get("flagged") or {})
         )
     return pairs
 

@@ -15,7 +15,7 @@ class Errors(Enum):
     E002 = "Expected the draft as a string, got {type_name}. Send the text itself, not a {type_name}."
     E003 = "The file '{path}' is not valid UTF-8 (bad byte at position {position}). Re-save it as UTF-8."
     E004 = "The file '{path}' could not be read: {reason}."
-    E005 = "Line {line} of '{path}' is not a JSON object with a string 'text': {reason}."
+    E005 = "Line {line} of '{path}' is not a usable JSON record: {reason}."
     E006 = "No text given. Pass the draft as an argument, use '-' to read standard input, or --file PATH."
     E007 = "The context must be a JSON object with optional fields {fields}; got {reason}."
     E008 = "Unknown context check(s) {names}. Use 'all' or any of: {checks}."
@@ -36,9 +36,7 @@ class Errors(Enum):
     E204 = "Model '{path}' could not be loaded by onnxruntime: {reason}."
     E205 = "Thresholds in '{path}' are invalid: {reason}."
     # Evaluation
-    E301 = (
-        "Line {line} of '{path}' has no 'labels' list, so it cannot be evaluated. Add the expected labels ([] for a clean draft)."
-    )
+    E301 = "Line {line} of '{path}' has no '{field}' list, so it cannot be evaluated. Add the expected labels ([] for a clean draft)."
     E302 = "Unknown label '{label}' on line {line} of '{path}'. Use taxonomy ids: {labels}."
     # Batch scoring (replylint batch)
     E501 = "Cannot tell the format of '{path}': {reason}. Pass --format with one of: {formats}."

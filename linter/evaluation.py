@@ -53,18 +53,23 @@ def jsonl_records(path: Path) -> Iterator[tuple[int, Any]]:
             raise ReplylintError(Errors.E005, line=number, path=path, reason=err.msg) from err
 
 
+def checked_labels(value: object, allowed: tuple[str, ...], line: int, path: Path, field: str = "labels") -> frozenset[str]:
+    """A record's label list (its ``field``), each label one of ``allowed``; E301/E302 otherwise."""
+    if not isinstance(value, list):
+        raise ReplylintError(Errors.E301, line=line, path=path, field=field)
+    for label in value:
+        if label not in allowed:
+            raise ReplylintError(Errors.E302, label=label, line=line, path=path, labels=", ".join(allowed))
+    return frozenset(value)
+
+
 def read_labelled(path: Path) -> list[LabelledDraft]:
     drafts = []
     for number, record in jsonl_records(path):
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise ReplylintError(Errors.E005, line=number, path=path, reason="missing 'text'")
-        labels = record.get("labels")
-        if not isinstance(labels, list):
-            raise ReplylintError(Errors.E301, line=number, path=path)
-        for label in labels:
-            if label not in LABEL_IDS:
-                raise ReplylintError(Errors.E302, label=label, line=number, path=path, labels=", ".join(LABEL_IDS))
-        drafts.append(LabelledDraft(str(record.get("id", number)), record["text"], frozenset(labels)))
+            raise ReplylintError(Errors.E005, line=number, path=path, reason="expected an object with a string 'text'")
+        labels = checked_labels(record.get("labels"), LABEL_IDS, number, path)
+        drafts.append(LabelledDraft(str(record.get("id", number)), record["text"], labels))
     return drafts
 
 

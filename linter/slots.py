@@ -38,6 +38,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("number", re.compile(r"\b\d+(?:[.,]\d+)?\b")),
 )
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Words that start sentences or greetings in capitals but name nobody.
 _NOT_NAMES = {
     "i",
@@ -111,13 +112,7 @@ _NOT_NAMES = {
     "it",
     "there",
     "here",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
+    *WEEKDAYS,
     "customer",
     "support",
     "team",

@@ -27,7 +27,7 @@ from .errors import Errors, ReplylintError
 from .offsets import OffsetMap
 from .report import Finding, Severity, Span
 from .rules import PLACEHOLDER
-from .slots import extract_slots, strip_accents
+from .slots import WEEKDAYS, extract_slots, strip_accents
 from .suggest import TEMPLATES, make_suggestion
 
 WRONG_RECIPIENT = "wrong_recipient"
@@ -700,13 +700,7 @@ _TIME_WORDS = frozenset(
         "hours",
         "minute",
         "minutes",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
+        *WEEKDAYS,
         "soon",
         "later",
         "time",

@@ -130,3 +130,29 @@ def test_training_onnx_int8_agrees_with_pytorch_on_the_dev_set(smoke_run: Path) 
     assert agreement["sentences"] > 500
     assert agreement["max_abs_logit_diff"] <= LOGIT_TOLERANCE
     assert agreement["decision_agreement"] >= 0.995
+
+
+def test_training_only_the_evaluation_step_reads_the_dev_set() -> None:
+    """The dev set is held out: no training module but evaluate.py names it, and evaluate.py never
+    writes what the runtime reads (thresholds, model files), only metrics and the model card."""
+    import ast
+
+    for path in sorted((ROOT / "training").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstring = ast.get_docstring(tree) or ""
+        strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        names_dev_set = [s for s in strings if "dev_drafts" in s and s.strip() != docstring.strip()]
+        if path.name == "evaluate.py":
+            assert names_dev_set
+            written = {
+                c.value
+                for call in ast.walk(tree)
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "write_text"
+                for c in ast.walk(call.func.value)
+                if isinstance(c, ast.Constant)
+            }
+            assert written == {"metrics.json", "MODEL_CARD.md"}, written
+            assert "write_manifest" not in path.read_text(encoding="utf-8")
+        else:
+            assert not names_dev_set, path.name
+            assert "DEV_SET" not in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}, path.name
