@@ -4,7 +4,7 @@ a browser takes to open the HTML report for 1,000 replies.
 
 The replies are dev-set drafts of about 80 words (``drafts_of_words``), each personalised with a
 name and an order number the way an archive of sent replies is, so most are distinct texts; the
-share of (sentence, context) pairs that repeat, which the model's cache then skips, is printed.
+share of scored sentences that repeat, which the model's cache then skips, is printed.
 ``BATCH_BENCH_REPLIES`` (default 10000) changes the file size.
 """
 
@@ -34,15 +34,18 @@ def archive_texts(count: int, seed: int = 11) -> list[str]:
     return texts
 
 
-def repeated_pair_share(texts: list[str]) -> float:
+def repeated_sentence_share(texts: list[str]) -> float:
+    """Share of scored sentences that already appeared (the model's cache skips encoding them)."""
     from linter.nlp import english
     from linter.segments import scoring_pairs, sentence_ranges
 
     nlp = english()
-    pairs = [
-        pair for doc in nlp.pipe(texts[:2000], batch_size=64) for _, pair in scoring_pairs(doc.text, sentence_ranges(doc), 12)
+    sentences = [
+        sentence
+        for doc in nlp.pipe(texts[:2000], batch_size=64)
+        for _, (sentence, _) in scoring_pairs(doc.text, sentence_ranges(doc))
     ]
-    return 1 - len(set(pairs)) / max(len(pairs), 1)
+    return 1 - len(set(sentences)) / max(len(sentences), 1)
 
 
 def bench_workers(path: Path, count: int, workers: int) -> float:
@@ -123,7 +126,7 @@ def main() -> None:
         with open(path, "w", encoding="utf-8") as handle:
             for number, text in enumerate(texts):
                 handle.write(json.dumps({"id": f"reply-{number:06d}", "text": text}, ensure_ascii=False) + "\n")
-        print(f"{count:,} replies of about 95 words; repeated (sentence, context) pairs: {repeated_pair_share(texts):.0%}")
+        print(f"{count:,} replies of about 95 words; repeated sentences: {repeated_sentence_share(texts):.0%}")
         one = bench_workers(path, count, 1)
         two = bench_workers(path, count, 2)
         print(f"scaling from 1 to 2 workers: {two / one:.2f}x")

@@ -127,7 +127,7 @@ def bench_pytorch() -> None:
     code = f"""
 import time, statistics, torch, sys
 sys.path.insert(0, {str(ROOT)!r})
-from training.train import load_checkpoint
+from training.train import load_checkpoint, pair_logits
 from benchmarks.drafts import drafts_of_words
 from linter.nlp import english
 from linter.segments import scoring_pairs, sentence_ranges
@@ -140,9 +140,8 @@ for draft in drafts_of_words(80, 200, seed=80):
     masked = mask(draft, quoted_ranges(draft))
     pairs = [p for _, p in scoring_pairs(masked, sentence_ranges(english()(masked)), config.context_words)]
     if pairs:
-        inputs = tokenizer([s for s, _ in pairs], [c for _, c in pairs], truncation='longest_first', max_length=config.max_length, padding=True, return_tensors='pt')
         with torch.no_grad():
-            model(inputs['input_ids'], inputs['attention_mask'], inputs['token_type_ids'])
+            pair_logits(model, tokenizer, pairs, config.max_length)
     samples.append(time.perf_counter() - started)
 samples.sort()
 print(f"{{statistics.median(samples) * 1000:.2f}} {{samples[int(len(samples) * 0.99)] * 1000:.2f}}")

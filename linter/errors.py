@@ -35,6 +35,7 @@ class Errors(Enum):
     E203 = "Model labels in '{path}' ({found}) do not match the taxonomy ({expected}). Retrain the model or use a matching replylint version."
     E204 = "Model '{path}' could not be loaded by onnxruntime: {reason}."
     E205 = "Thresholds in '{path}' are invalid: {reason}."
+    E206 = "Model '{path}' is of a kind this replylint cannot run (found {found}, expected {expected}). Rebuild it with 'make model' or use a matching replylint version."
     # Evaluation
     E301 = "Line {line} of '{path}' has no '{field}' list, so it cannot be evaluated. Add the expected labels ([] for a clean draft)."
     E302 = "Unknown label '{label}' on line {line} of '{path}'. Use taxonomy ids: {labels}."

@@ -1,11 +1,15 @@
 """The tone classifier at run time: onnxruntime + tokenizers only (no torch, no transformers).
 
-A model folder (written by ``training/export.py``) holds model.onnx, tokenizer.json, labels.json,
-config.json, thresholds.json and manifest.json. Every file is checked against the manifest's
-sha256 and the labels against the taxonomy before anything runs. Sentences of one draft are
-tokenized in one batch and run unpadded, one by one, so a sentence's score never depends on its
-neighbours in the batch; results are cached per (sentence, context), so re-linting a draft while
-the agent types only scores the sentences that changed.
+A model folder (written by ``training/export.py``) holds model.onnx (token ids -> sentence
+embedding), head.npz (the linear layer over [sentence; previous sentence] embeddings),
+tokenizer.json, labels.json, config.json, thresholds.json and manifest.json. Every file is checked
+against the manifest's sha256 and the labels against the taxonomy before anything runs.
+
+Each sentence is encoded once, alone: its embedding is both its own input and its successor's
+context. Sentences of one draft are tokenized in one batch and run unpadded, one by one, so an
+embedding never depends on its neighbours in the batch (dynamic int8 quantizes each run with one
+activation scale). Embeddings are cached per sentence (bounded LRU), so re-linting a draft while
+the agent types only encodes the sentences that changed.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from .taxonomy import LABEL_IDS
 MANIFEST = "manifest.json"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL_NAME = "replylint-minilm-l2"
-REQUIRED_FILES = ("model.onnx", "tokenizer.json", "labels.json", "config.json", "thresholds.json", MANIFEST)
+CONTEXT_KIND = "previous_sentence_embedding"  # what config.json must say the head reads
+REQUIRED_FILES = ("model.onnx", "head.npz", "tokenizer.json", "labels.json", "config.json", "thresholds.json", MANIFEST)
 
 
 def file_sha256(path: Path) -> str:
@@ -63,6 +68,18 @@ class ToneModel:
                 Errors.E203, path=self.model_dir / "labels.json", found=", ".join(labels), expected=", ".join(LABEL_IDS)
             )
         self.config = json.loads((self.model_dir / "config.json").read_text())
+        if self.config.get("context") != CONTEXT_KIND:
+            raise ReplylintError(
+                Errors.E206, path=self.model_dir / "config.json", found=self.config.get("context"), expected=CONTEXT_KIND
+            )
+        with np.load(self.model_dir / "head.npz", allow_pickle=False) as head:
+            self._head_weight = head["weight"].astype(np.float32).T  # (2 * hidden, labels)
+            self._head_bias = head["bias"].astype(np.float32)
+        if self._head_weight.shape[1] != len(LABEL_IDS) or self._head_weight.shape[0] % 2:
+            raise ReplylintError(
+                Errors.E206, path=self.model_dir / "head.npz", found=f"weights {self._head_weight.shape}", expected=CONTEXT_KIND
+            )
+        self._no_context = np.zeros(self._head_weight.shape[0] // 2, dtype=np.float32)
         self.name: str = self.config["name"]
         self.context_words: int | None = self.config.get("context_words")
         raw_thresholds = json.loads((self.model_dir / "thresholds.json").read_text())
@@ -85,52 +102,71 @@ class ToneModel:
             )
         except Exception as err:  # onnxruntime raises its own exception types
             raise ReplylintError(Errors.E204, path=self.model_dir / "model.onnx", reason=str(err)) from err
-        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
     def score(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        """Probabilities, shape (len(pairs), labels). Cached pairs are not scored again."""
-        result = np.zeros((len(pairs), len(LABEL_IDS)), dtype=np.float32)
-        missing: list[int] = []
+        """Probabilities, shape (len(pairs), labels). Cached sentences are not encoded again."""
+        texts = _distinct_texts(pairs)
+        embeddings: dict[str, np.ndarray] = {}
+        missing: list[str] = []
         with self._lock:
-            for index, pair in enumerate(pairs):
-                cached = self._cache.get(pair)
+            for text in texts:
+                cached = self._cache.get(text)
                 if cached is None:
-                    missing.append(index)
+                    missing.append(text)
                 else:
-                    self._cache.move_to_end(pair)
-                    result[index] = cached
+                    self._cache.move_to_end(text)
+                    embeddings[text] = cached
         if missing:
-            probabilities = self._run([pairs[i] for i in missing])
+            fresh = dict(zip(missing, self._encode(missing), strict=True))
+            embeddings |= fresh
             with self._lock:
-                for index, row in zip(missing, probabilities, strict=True):
-                    result[index] = row
-                    self._cache[pairs[index]] = row
+                self._cache |= fresh
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
-        return result
+        return _sigmoid(self._head(pairs, embeddings))
 
     def logits(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """Raw logits without the cache (for export checks and calibration)."""
+        texts = _distinct_texts(pairs)
+        return self._head(pairs, dict(zip(texts, self._encode(texts), strict=True)))
+
+    def _head(self, pairs: list[tuple[str, str]], embeddings: dict[str, np.ndarray]) -> np.ndarray:
         if not pairs:
             return np.zeros((0, len(LABEL_IDS)), dtype=np.float32)
-        # One pair per run: dynamic int8 quantizes each batch with one activation scale, so a
-        # sentence padded into a batch would score differently from the same sentence alone (and
-        # from its cached score). Unpadded runs are also faster on real drafts.
-        result = np.zeros((len(pairs), len(LABEL_IDS)), dtype=np.float32)
-        for row, encoding in enumerate(self.tokenizer.encode_batch(pairs)):
-            feed = {
-                "input_ids": np.array([encoding.ids], dtype=np.int64),
-                "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
-                "token_type_ids": np.array([encoding.type_ids], dtype=np.int64),
-            }
-            result[row] = self.session.run(["logits"], feed)[0][0]
-        return result
+        # Row by row: a matrix product over the stacked rows may round differently with the row
+        # count, and a sentence's score must not depend on what else the draft holds.
+        return np.stack(
+            [
+                np.concatenate([embeddings[s], embeddings[c] if c else self._no_context]) @ self._head_weight + self._head_bias
+                for s, c in pairs
+            ]
+        )
 
-    def _run(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.logits(pairs)))
+    def _encode(self, texts: list[str]) -> list[np.ndarray]:
+        """One embedding per text, each run alone and unpadded (see the module docstring)."""
+        return [
+            self.session.run(
+                ["embedding"],
+                {
+                    "input_ids": np.array([encoding.ids], dtype=np.int64),
+                    "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
+                },
+            )[0][0]
+            for encoding in self.tokenizer.encode_batch(texts)
+        ]
 
     def cache_clear(self) -> None:
         with self._lock:
             self._cache.clear()
+
+
+def _distinct_texts(pairs: list[tuple[str, str]]) -> list[str]:
+    """Every sentence and non-empty context, once, in order."""
+    return list(dict.fromkeys(text for pair in pairs for text in pair if text))
+
+
+def _sigmoid(logits: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-logits))

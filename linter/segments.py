@@ -6,6 +6,8 @@ import re
 
 from spacy.tokens import Doc
 
+from .rules import PLACEHOLDER
+
 _WORD = re.compile(r"[^\W\d_]{2,}")
 MIN_WORDS = 3  # "Hi Mark,", "Best," and "Thanks!" carry no tone problem worth a model call
 
@@ -29,13 +31,10 @@ def sentence_ranges(doc: Doc, text: str | None = None) -> list[tuple[int, int]]:
     return ranges
 
 
-# A sentence still holding a placeholder ("[by when]") is a template the agent has yet to finish:
-# it is judged once filled in (rules still run on it meanwhile).
-_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
-
-
 def is_scorable(sentence: str) -> bool:
-    return len(_WORD.findall(sentence)) >= MIN_WORDS and not _PLACEHOLDER.search(sentence)
+    # A sentence still holding a placeholder ("[by when]") is a template the agent has yet to
+    # finish: it is judged once filled in (rules still run on it meanwhile).
+    return len(_WORD.findall(sentence)) >= MIN_WORDS and not PLACEHOLDER.search(sentence)
 
 
 def model_input(masked_text: str, start: int, end: int) -> str:
@@ -46,10 +45,11 @@ def model_input(masked_text: str, start: int, end: int) -> str:
 def scoring_pairs(
     masked_text: str, ranges: list[tuple[int, int]], context_words: int | None = None
 ) -> list[tuple[int, tuple[str, str]]]:
-    """(index into ranges, (sentence, previous sentence)) for every sentence worth scoring.
+    """(index into ranges, (sentence, previous scored sentence)) for every sentence worth scoring.
 
-    ``context_words`` keeps only the last words of the previous sentence: the part next to the
-    sentence carries most of its context, and fewer tokens make scoring faster.
+    The context is the previous sentence that is itself scored, so its embedding is already at
+    hand ("Hi Mark," carries no context worth a model call). ``context_words`` keeps only its last
+    words (models trained that way).
     """
     pairs = []
     previous = ""
@@ -58,5 +58,5 @@ def scoring_pairs(
         if is_scorable(sentence):
             context = " ".join(previous.split()[-context_words:]) if context_words else previous
             pairs.append((index, (sentence, context)))
-        previous = sentence
+            previous = sentence
     return pairs

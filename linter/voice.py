@@ -28,7 +28,8 @@ _ATTRIBUTED_QUOTE = re.compile(
     r"\b(?:you|your\s+(?:email|e-mail|message|ticket|note|letter|review|chat|comment|complaint))\s+"
     r"(?:(?:have|had|just)\s+)?"
     r"(?:wrote|write|said|say|says|mentioned|mention|stated|state|asked|ask|put|told us|described|called it)"
-    r"(?:\s+(?:that|in your [a-z]+|to us|earlier|before))?"
+    # "you wrote that you were "...": a few words of the agent's own between the verb and the quote
+    r"(?:\s+(?:that(?:\s+[\w'’-]+){0,8}?|in your [a-z]+|to us|earlier|before))?"
     r"\s*[:,]?\s*"
     r"(?P<open>[\"“‘«]|'(?=\S))",
     re.IGNORECASE,

@@ -61,6 +61,13 @@ def test_core_quoted_ranges_keep_agent_text() -> None:
     assert [text[s:e] for s, e in ranges] == ["nobody answers"]
 
 
+def test_core_quote_after_a_few_words_of_the_agent_is_still_the_customer() -> None:
+    text = 'You wrote that the courier was "useless, calls every week and never shows". You are right, and I am sorry.'
+    assert [text[s:e] for s, e in quoted_ranges(text)] == ["useless, calls every week and never shows"]
+    # Without an attribution verb the agent's own quotation marks are the agent's voice.
+    assert quoted_ranges('The policy says "no refunds after 30 days", so you will not receive one.') == []
+
+
 def test_core_offsets_with_emoji_and_combining_characters() -> None:
     text = "Zoë 👋🏽 — e\u0301 ok. 😀😀 This mailbox is not monitored. 🙏"
     report = linter.lint(text)

@@ -41,7 +41,7 @@ def test_model_runtime_never_imports_torch_or_transformers() -> None:
 
 def test_model_folder_is_complete_and_small() -> None:
     manifest = json.loads((MODEL_DIR / MANIFEST).read_text())
-    assert set(manifest["files"]) == {"model.onnx", "tokenizer.json", "labels.json", "config.json", "thresholds.json"}
+    assert set(manifest["files"]) == {"model.onnx", "head.npz", "tokenizer.json", "labels.json", "config.json", "thresholds.json"}
     assert (MODEL_DIR / "model.onnx").stat().st_size <= 30 * 1024 * 1024
     assert (MODEL_DIR / "MODEL_CARD.md").read_text().count("| `") >= 16  # per-label rows for dev and generated sets
 
@@ -82,15 +82,28 @@ def test_model_label_mismatch_is_a_clear_error(tmp_path: Path) -> None:
     assert info.value.code == "E203"
 
 
-def test_model_relint_after_one_word_edit_scores_only_the_changed_sentence(tone_model: ToneModel) -> None:
-    calls: list[int] = []
-    original_run = tone_model._run
+def test_model_of_another_kind_is_a_clear_error(tmp_path: Path) -> None:
+    """A model folder from before the sentence-embedding head (pairs in, logits out) is refused."""
+    model_dir = _copy_model(tmp_path)
+    config = json.loads((model_dir / "config.json").read_text())
+    (model_dir / "config.json").write_text(json.dumps(config | {"context": "previous_sentence"}))
+    manifest = json.loads((model_dir / MANIFEST).read_text())
+    manifest["files"]["config.json"] = file_sha256(model_dir / "config.json")
+    (model_dir / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(ReplylintError) as info:
+        ToneModel(model_dir)
+    assert info.value.code == "E206" and "previous_sentence_embedding" in info.value.message
 
-    def counting_run(pairs):
-        calls.append(len(pairs))
-        return original_run(pairs)
 
-    tone_model._run = counting_run  # type: ignore[method-assign]
+def test_model_relint_after_one_word_edit_encodes_only_the_changed_sentence(tone_model: ToneModel) -> None:
+    encoded: list[int] = []
+    original_encode = tone_model._encode
+
+    def counting_encode(texts):
+        encoded.append(len(texts))
+        return original_encode(texts)
+
+    tone_model._encode = counting_encode  # type: ignore[method-assign]
     try:
         tone_model.cache_clear()
         checker = Linter(model=tone_model)
@@ -100,14 +113,15 @@ def test_model_relint_after_one_word_edit_scores_only_the_changed_sentence(tone_
             "In the meantime I've moved your booking to room 305, which is ready now. "
             "I'll call you at 6pm to check everything is fine.\n\nBest,\nOmar"
         )
-        checker.lint(draft)
-        assert calls == [4]
-        checker.lint(draft.replace("this afternoon", "this morning"))
-        assert calls == [4, 2]  # the edited sentence and the one that has it as context
-        checker.lint(draft.replace("this afternoon", "this morning"))
-        assert calls == [4, 2]
+        first = checker.lint(draft)
+        assert encoded == [4]  # the four scored sentences; "Hi Dana," and the sign-off are not scored
+        edited = checker.lint(draft.replace("this afternoon", "this morning"))
+        assert encoded == [4, 1]  # only the edited sentence; its successor reuses its new embedding
+        again = checker.lint(draft.replace("this afternoon", "this morning"))
+        assert encoded == [4, 1]
+        assert again == edited and first.findings == ()
     finally:
-        del tone_model._run
+        del tone_model._encode
 
 
 def test_model_finding_merges_with_rule_on_same_sentence() -> None:

@@ -30,7 +30,7 @@ def agreement(model_dir: Path, checkpoint: Path, drafts_path: Path = DEV_SET) ->
     from linter.segments import scoring_pairs, sentence_ranges
     from linter.voice import mask, quoted_ranges
 
-    from .train import load_checkpoint
+    from .train import load_checkpoint, pair_logits
 
     onnx_model = ToneModel(model_dir)
     pairs: list[tuple[str, str]] = []
@@ -42,16 +42,8 @@ def agreement(model_dir: Path, checkpoint: Path, drafts_path: Path = DEV_SET) ->
     for i in range(0, len(pairs), 32):
         batch = pairs[i : i + 32]
         onnx_logits.append(onnx_model.logits(batch))
-        inputs = tokenizer(
-            [s for s, _ in batch],
-            [c for _, c in batch],
-            truncation="longest_first",
-            max_length=config.max_length,
-            padding=True,
-            return_tensors="pt",
-        )
         with torch.no_grad():
-            torch_logits.append(model(inputs["input_ids"], inputs["attention_mask"], inputs["token_type_ids"]).numpy())
+            torch_logits.append(pair_logits(model, tokenizer, batch, config.max_length).numpy())
     onnx_all, torch_all = np.concatenate(onnx_logits), np.concatenate(torch_logits)
     sigmoid = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
     same = (sigmoid(onnx_all) >= onnx_model.thresholds) == (sigmoid(torch_all) >= onnx_model.thresholds)
@@ -129,13 +121,15 @@ def model_card(
 
 ## What it is
 A multi-label sentence classifier for the eight tone problems of replylint's taxonomy
-(`{"`, `".join(LABEL_IDS)}`). Input: one sentence of an agent's reply draft, with the previous
-sentence as context (a tokenizer pair, at most {config["max_length"]} tokens). Output: one probability per label;
-a label is raised when its probability reaches the per-label threshold in `thresholds.json`.
+(`{"`, `".join(LABEL_IDS)}`). Input: one sentence of an agent's reply draft (at most {config["max_length"]} tokens),
+with the previous scored sentence as context. Output: one probability per label; a label is raised
+when its probability reaches the per-label threshold in `thresholds.json`.
 
-- Base encoder: `sentence-transformers/all-MiniLM-L6-v2`, cut to its first {config["num_layers"] or 6} layers, mean pooling,
-  one linear layer. Fine-tuned end to end with binary cross-entropy.
-- Shipped as ONNX (opset {config["opset"]}), {config["quantization"]}: `model.onnx`, {size_mb:.1f} MB.
+- Base encoder: `sentence-transformers/all-MiniLM-L6-v2`, cut to its first {config["num_layers"] or 6} layers, mean pooling.
+  Each sentence is encoded alone; one linear layer reads its embedding next to the previous
+  sentence's (zeros for the first). Fine-tuned end to end with binary cross-entropy.
+- Shipped as ONNX (opset {config["opset"]}), {config["quantization"]}: `model.onnx` (the encoder, {size_mb:.1f} MB), and
+  `head.npz` (the linear layer, fp32).
 - Runtime: onnxruntime + tokenizers, no torch. Every file is checked against `manifest.json` at load.
 
 ## Intended use

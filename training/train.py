@@ -1,7 +1,10 @@
 """Fine-tune the sentence classifier (torch + transformers, CPU).
 
-The model: a MiniLM encoder (optionally cut to its first layers), mean pooling, one linear layer,
-one sigmoid per taxonomy label. Input: the sentence, with the previous sentence as the pair.
+The model: a MiniLM encoder (optionally cut to its first layers) embeds each sentence alone
+(mean pooling); one linear layer reads the sentence's embedding next to the previous sentence's and
+gives one sigmoid per taxonomy label. Encoding sentences alone rather than as (sentence, previous)
+pairs halves the tokens per draft: at run time every sentence is encoded once and its embedding
+serves both as itself and as its successor's context.
 """
 
 from __future__ import annotations
@@ -28,13 +31,39 @@ class SentenceClassifier(nn.Module):
         super().__init__()
         self.encoder = encoder
         self.dropout = nn.Dropout(0.1)
-        self.head = nn.Linear(encoder.config.hidden_size, num_labels)
+        self.head = nn.Linear(2 * encoder.config.hidden_size, num_labels)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+    def embed(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6)
-        return self.head(self.dropout(pooled))
+        return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-6)
+
+    def classify(self, sentence: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
+        """Logits from sentence embeddings and their context's (zeros where there is none)."""
+        return self.head(self.dropout(torch.cat([sentence, context], dim=-1)))
+
+
+class SentenceEmbedder(nn.Module):
+    """The part exported to ONNX: token ids -> sentence embedding (the head runs in numpy)."""
+
+    def __init__(self, model: SentenceClassifier) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.model.embed(input_ids, attention_mask)
+
+
+def pair_logits(model: SentenceClassifier, tokenizer, pairs: list[tuple[str, str]], max_length: int) -> torch.Tensor:
+    """Logits for (sentence, previous sentence) pairs: each distinct text is encoded once."""
+    texts = list(dict.fromkeys([s for s, _ in pairs] + [c for _, c in pairs if c]))
+    row = {text: i for i, text in enumerate(texts)}
+    inputs = tokenizer(texts, truncation=True, max_length=max_length, padding=True, return_tensors="pt")
+    embeddings = model.embed(inputs["input_ids"], inputs["attention_mask"])
+    table = torch.cat([embeddings, embeddings.new_zeros(1, embeddings.shape[1])])  # last row: no context
+    sentences = table[[row[s] for s, _ in pairs]]
+    contexts = table[[row[c] if c else len(texts) for _, c in pairs]]
+    return model.classify(sentences, contexts)
 
 
 def resolve_base_model(config: RunConfig) -> str:
@@ -67,17 +96,6 @@ def build_model(config: RunConfig, base_path: str) -> SentenceClassifier:
 
 def read_examples(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def encode(tokenizer, examples: list[dict], max_length: int) -> dict[str, torch.Tensor]:
-    return tokenizer(
-        [e["sentence"] for e in examples],
-        [e["context"] or "" for e in examples],
-        truncation="longest_first",
-        max_length=max_length,
-        padding=True,
-        return_tensors="pt",
-    )
 
 
 def targets(examples: list[dict]) -> torch.Tensor:
@@ -134,8 +152,7 @@ def train(config: RunConfig, data_dir: Path, out_dir: Path, log=print) -> Path:
             if step >= total_steps:
                 break
             batch = [examples[i] for i in batch_ids]
-            inputs = encode(tokenizer, batch, config.max_length)
-            logits = model(inputs["input_ids"], inputs["attention_mask"], inputs["token_type_ids"])
+            logits = pair_logits(model, tokenizer, [(e["sentence"], e["context"] or "") for e in batch], config.max_length)
             weights = torch.tensor([float(e.get("weight", 1.0)) for e in batch]).unsqueeze(1)
             loss = (loss_fn(logits, targets(batch)) * weights).mean()
             loss.backward()
