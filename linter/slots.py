@@ -10,8 +10,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.tokens import Doc
-
 _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -169,8 +167,13 @@ class Slot:
     end: int
 
 
-def extract_slots(text: str, doc: Doc | None = None) -> list[Slot]:
+def extract_slots(text: str) -> list[Slot]:
     """Every fact in ``text``, longest first where two overlap, in text order."""
+    return list(_extract_slots(text))
+
+
+@lru_cache(maxsize=256)  # suggestions and the whole-draft rewrite both ask for the same draft's facts
+def _extract_slots(text: str) -> tuple[Slot, ...]:
     found: list[Slot] = []
     taken = bytearray(len(text))  # 1 where a slot already covers the character
 
@@ -192,7 +195,7 @@ def extract_slots(text: str, doc: Doc | None = None) -> list[Slot]:
         add("name", start, end)
     for match in _DEPARTMENTS.finditer(text):
         add("department", match.start(), match.end())
-    return sorted(found, key=lambda slot: slot.start)
+    return tuple(sorted(found, key=lambda slot: slot.start))
 
 
 _DIGIT = re.compile(r"\d")
@@ -236,17 +239,22 @@ def _plain_word(word: str) -> str:
     return strip_accents(word.lower().strip(".").replace("’", "'"))
 
 
+_CAPITALISED_RUN = re.compile(r"(?<![\w@/.])(?:[A-Z][\w&'’.-]*[\w]|[A-Z])(?:[ \t]+(?:of[ \t]+|&[ \t]+)?[A-Z][\w&'’.-]*[\w])*")
+
+
 def _capitalised_runs(text: str) -> list[tuple[int, int]]:
     """Runs of capitalised words that are not just the first word of a sentence or line."""
     runs = []
-    for match in re.finditer(
-        r"(?<![\w@/.])(?:[A-Z][\w&'’.-]*[\w]|[A-Z])(?:[ \t]+(?:of[ \t]+|&[ \t]+)?[A-Z][\w&'’.-]*[\w])*", text
-    ):
+    for match in _CAPITALISED_RUN.finditer(text):
         words = match.group(0).split()
         start = match.start()
-        preceding = text[:start].rstrip(" \t")
-        line_start = preceding.rfind("\n") + 1
-        sentence_start = not preceding or preceding[-1] in '.!?\n:;"“>-' or bool(_GREETING_LINE.match(preceding[line_start:]))
+        before = start  # end of the text before the run, spaces and tabs skipped (no copy of the prefix)
+        while before and text[before - 1] in " \t":
+            before -= 1
+        line_start = text.rfind("\n", 0, before) + 1
+        sentence_start = (
+            not before or text[before - 1] in '.!?\n:;"“>-' or bool(_GREETING_LINE.match(text[line_start:before]))
+        )
         if sentence_start:
             first = _plain_word(words[0])
             if first in _NOT_NAMES or (len(words) == 1 and first in _english_words()):
