@@ -252,9 +252,7 @@ def _capitalised_runs(text: str) -> list[tuple[int, int]]:
         while before and text[before - 1] in " \t":
             before -= 1
         line_start = text.rfind("\n", 0, before) + 1
-        sentence_start = (
-            not before or text[before - 1] in '.!?\n:;"“>-' or bool(_GREETING_LINE.match(text[line_start:before]))
-        )
+        sentence_start = not before or text[before - 1] in '.!?\n:;"“>-' or bool(_GREETING_LINE.match(text[line_start:before]))
         if sentence_start:
             first = _plain_word(words[0])
             if first in _NOT_NAMES or (len(words) == 1 and first in _english_words()):
