@@ -39,7 +39,7 @@ class Settings(BaseModel):
     port: int = Field(8000, ge=0, le=65535, description="TCP port.")
     workers: int = Field(1, ge=1, le=64, description="Worker processes; each loads its own linter. Use one per core.")
     model_dir: Path | None = Field(
-        None, description="Classifier folder. Unset: $REPLYLINT_MODEL_DIR, else models/replylint-minilm-l2."
+        None, description="Classifier folder. Unset: $REPLYLINT_MODEL_DIR, else models/replylint-minilm-l1."
     )
     require_model: bool = Field(
         True, description="/readyz answers 503 until the classifier is loaded. False: rules alone count as ready."

@@ -120,7 +120,7 @@ def bench_batch() -> None:
 
 def bench_pytorch() -> None:
     """The same model through PyTorch fp32, from the training checkpoint when this machine has one."""
-    checkpoint = ROOT / "training" / "runs" / "replylint-minilm-l2" / "checkpoint"
+    checkpoint = ROOT / "training" / "runs" / "replylint-minilm-l1" / "checkpoint"
     if not (checkpoint / "model.pt").exists():
         print("pytorch fp32: skipped (no local checkpoint; `make model` writes one)")
         return
@@ -192,7 +192,7 @@ def bench_context() -> None:
     seed_context = pairs[0][1]
     pairs += [(draft, seed_context) for draft in drafts_of_words(80, 100, seed=11)]
     linters = {"rules only": Linter(model=None)}
-    if (ROOT / "models" / "replylint-minilm-l2").is_dir():
+    if (ROOT / "models" / "replylint-minilm-l1").is_dir():
         linters["rules+model"] = Linter(model="auto")  # sentence scores cached after the warm-up: the difference is the checks
     for name, linter in linters.items():
         for draft, context in pairs:

@@ -28,7 +28,7 @@ from .taxonomy import LABEL_IDS
 
 MANIFEST = "manifest.json"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-DEFAULT_MODEL_NAME = "replylint-minilm-l2"
+DEFAULT_MODEL_NAME = "replylint-minilm-l1"
 CONTEXT_KIND = "previous_sentence_embedding"  # what config.json must say the head reads
 REQUIRED_FILES = ("model.onnx", "head.npz", "tokenizer.json", "labels.json", "config.json", "thresholds.json", MANIFEST)
 

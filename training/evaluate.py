@@ -100,6 +100,10 @@ def _table(results: list[EvalResult]) -> str:
     return "\n".join(lines)
 
 
+def _layers(count: int) -> str:
+    return "layer" if count == 1 else f"{count} layers"
+
+
 def model_card(
     model_dir: Path, dev: list[EvalResult], authored: list[EvalResult], generated: list[EvalResult], agree: dict | None
 ) -> str:
@@ -125,7 +129,7 @@ A multi-label sentence classifier for the eight tone problems of replylint's tax
 with the previous scored sentence as context. Output: one probability per label; a label is raised
 when its probability reaches the per-label threshold in `thresholds.json`.
 
-- Base encoder: `sentence-transformers/all-MiniLM-L6-v2`, cut to its first {config["num_layers"] or 6} layers, mean pooling.
+- Base encoder: `sentence-transformers/all-MiniLM-L6-v2`, cut to its first {_layers(config["num_layers"] or 6)}, mean pooling.
   Each sentence is encoded alone; one linear layer reads its embedding next to the previous
   sentence's (zeros for the first). Fine-tuned end to end with binary cross-entropy.
 - Shipped as ONNX (opset {config["opset"]}), {config["quantization"]}: `model.onnx` (the encoder, {size_mb:.1f} MB), and

@@ -1,6 +1,6 @@
 """``make model``: generate data, fine-tune, export to int8 ONNX, calibrate thresholds, evaluate.
 
-python -m training.pipeline training/configs/replylint-minilm-l2.yaml [--models-dir models]
+python -m training.pipeline training/configs/replylint-minilm-l1.yaml [--models-dir models]
 """
 
 from __future__ import annotations
