@@ -53,7 +53,7 @@ $(GRAMMAR_STAMP): tests/grammar/package.json tests/grammar/package-lock.json
 	touch $@
 
 ## Rebuild the shipped model from scratch: generate data, fine-tune, export int8 ONNX, calibrate,
-## evaluate and write models/replylint-minilm-l1/MODEL_CARD.md (about 15-30 minutes on 2 cores).
+## evaluate and write models/replylint-minilm-l1/MODEL_CARD.md (about 10-15 minutes on 2 cores).
 model: $(FULL_STAMP)
 	$(BIN)/python -u -m training.pipeline training/configs/replylint-minilm-l1.yaml
 
