@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +61,11 @@ def test_api_readyz_is_503_when_the_required_model_is_missing(strict_server: Liv
         assert client.post("/v1/lint", json={"text": "You will not receive a reply."}).json()["labels"] == ["closes_the_door"]
 
 
+def _drafts_in_flight(metrics: str) -> float:
+    found = re.search(r"^replylint_drafts_in_flight(?:\{[^}]*\})? (\S+)$", metrics, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
 def test_api_overload_answers_503_with_retry_after(strict_server: LiveServer) -> None:
     """One slot: while a long batch holds it, other drafts are refused at once instead of queued."""
     batch = {
@@ -75,6 +81,9 @@ def test_api_overload_answers_503_with_retry_after(strict_server: LiveServer) ->
     worker.start()
     refused: list[httpx.Response] = []
     with strict_server.client() as client:
+        # Probe only once the batch holds the slot: a probe that arrived first would take it itself.
+        while worker.is_alive() and _drafts_in_flight(client.get("/metrics").text) < 1:
+            time.sleep(0.005)
         while worker.is_alive() and not refused:
             response = client.post("/v1/lint", json={"text": "This mailbox is not monitored."})
             assert response.status_code in (200, 503)
