@@ -138,7 +138,7 @@ samples = []
 for draft in drafts_of_words(80, 200, seed=80):
     started = time.perf_counter()
     masked = mask(draft, quoted_ranges(draft))
-    pairs = [p for _, p in scoring_pairs(masked, sentence_ranges(english()(masked)), config.context_words)]
+    pairs = [p for _, p in scoring_pairs(masked, sentence_ranges(english()(masked)))]
     if pairs:
         with torch.no_grad():
             pair_logits(model, tokenizer, pairs, config.max_length)

@@ -135,7 +135,7 @@ class Linter:
         offsets = OffsetMap(text)
         findings = findings_from_hits(text, offsets, self.rule_matcher(doc, masked)) if self.rule_matcher else []
         ranges = sentence_ranges(doc, masked) if self.model is not None or context is not None else []
-        pairs = scoring_pairs(masked, ranges, self.model.context_words) if self.model is not None else []
+        pairs = scoring_pairs(masked, ranges) if self.model is not None else []
         ticket = DraftView(text, masked, offsets, ranges) if context is not None else None
         return _Draft(
             text, offsets, findings, ranges, [index for index, _ in pairs], [pair for _, pair in pairs], ticket, context

@@ -81,7 +81,6 @@ class ToneModel:
             )
         self._no_context = np.zeros(self._head_weight.shape[0] // 2, dtype=np.float32)
         self.name: str = self.config["name"]
-        self.context_words: int | None = self.config.get("context_words")
         raw_thresholds = json.loads((self.model_dir / "thresholds.json").read_text())
         if set(raw_thresholds) != set(LABEL_IDS) or not all(0.0 < float(v) <= 1.0 for v in raw_thresholds.values()):
             raise ReplylintError(
@@ -126,7 +125,7 @@ class ToneModel:
                 self._cache |= fresh
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
-        return _sigmoid(self._head(pairs, embeddings))
+        return sigmoid(self._head(pairs, embeddings))
 
     def logits(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """Raw logits without the cache (for export checks and calibration)."""
@@ -168,5 +167,5 @@ def _distinct_texts(pairs: list[tuple[str, str]]) -> list[str]:
     return list(dict.fromkeys(text for pair in pairs for text in pair if text))
 
 
-def _sigmoid(logits: np.ndarray) -> np.ndarray:
+def sigmoid(logits: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-logits))

@@ -42,21 +42,17 @@ def model_input(masked_text: str, start: int, end: int) -> str:
     return " ".join(masked_text[start:end].split())
 
 
-def scoring_pairs(
-    masked_text: str, ranges: list[tuple[int, int]], context_words: int | None = None
-) -> list[tuple[int, tuple[str, str]]]:
+def scoring_pairs(masked_text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, tuple[str, str]]]:
     """(index into ranges, (sentence, previous scored sentence)) for every sentence worth scoring.
 
     The context is the previous sentence that is itself scored, so its embedding is already at
-    hand ("Hi Mark," carries no context worth a model call). ``context_words`` keeps only its last
-    words (models trained that way).
+    hand ("Hi Mark," carries no context worth a model call).
     """
     pairs = []
     previous = ""
     for index, (start, end) in enumerate(ranges):
         sentence = model_input(masked_text, start, end)
         if is_scorable(sentence):
-            context = " ".join(previous.split()[-context_words:]) if context_words else previous
-            pairs.append((index, (sentence, context)))
+            pairs.append((index, (sentence, previous)))
             previous = sentence
     return pairs

@@ -20,7 +20,6 @@ class RunConfig:
     base_model_sha256: str | None = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
     num_layers: int | None = None  # keep only the first N encoder layers (faster; None keeps all)
     max_length: int = 64
-    context_words: int | None = None  # keep only the last N words of the previous sentence as context
     epochs: float = 2.0
     max_steps: int | None = None  # caps training (smoke runs)
     batch_size: int = 32

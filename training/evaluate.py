@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from linter.evaluation import EvalResult, format_results, read_labelled, side_by_side
-from linter.model import ToneModel
+from linter.model import ToneModel, sigmoid
 from linter.taxonomy import LABEL_IDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ def agreement(model_dir: Path, checkpoint: Path, drafts_path: Path = DEV_SET) ->
     pairs: list[tuple[str, str]] = []
     for draft in read_labelled(drafts_path):
         masked = mask(draft.text, quoted_ranges(draft.text))
-        pairs += [pair for _, pair in scoring_pairs(masked, sentence_ranges(english()(masked)), onnx_model.context_words)]
+        pairs += [pair for _, pair in scoring_pairs(masked, sentence_ranges(english()(masked)))]
     model, tokenizer, config = load_checkpoint(checkpoint)
     onnx_logits, torch_logits = [], []
     for i in range(0, len(pairs), 32):
@@ -45,7 +45,6 @@ def agreement(model_dir: Path, checkpoint: Path, drafts_path: Path = DEV_SET) ->
         with torch.no_grad():
             torch_logits.append(pair_logits(model, tokenizer, batch, config.max_length).numpy())
     onnx_all, torch_all = np.concatenate(onnx_logits), np.concatenate(torch_logits)
-    sigmoid = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
     same = (sigmoid(onnx_all) >= onnx_model.thresholds) == (sigmoid(torch_all) >= onnx_model.thresholds)
     return {
         "sentences": len(pairs),

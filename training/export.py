@@ -60,7 +60,6 @@ def export(checkpoint: Path, model_dir: Path) -> Path:
                 "name": config.name,
                 "max_length": config.max_length,
                 "context": "previous_sentence_embedding",
-                "context_words": config.context_words,
                 "base_model": "sentence-transformers/all-MiniLM-L6-v2",
                 "num_layers": config.num_layers,
                 "quantization": "dynamic int8, per-channel",

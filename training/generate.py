@@ -143,7 +143,6 @@ class GenerateConfig:
     footer_share: float = 0.2
     chat_share: float = 0.3
     problem_share: float = 0.55
-    context_words: int | None = None  # as the model will see it (RunConfig.context_words)
     near_miss_share: float = 0.0  # chance that a clean context sentence is drawn from the near misses
     authored_draft_weight: float = 2.0  # training weight of sentences from hand-written whole drafts
 
@@ -249,14 +248,12 @@ def render(parts: list[Part], rng: random.Random) -> tuple[str, list[tuple[int, 
     return "".join(pieces), spans
 
 
-def sentence_examples(
-    draft_id: str, text: str, spans: list[tuple[int, int, str | None, float]], context_words: int | None = None
-) -> list[dict]:
+def sentence_examples(draft_id: str, text: str, spans: list[tuple[int, int, str | None, float]]) -> list[dict]:
     """Cut a draft into the classifier's examples: sentence, previous sentence as context, labels."""
     masked = mask(text, quoted_ranges(text))
     ranges = sentence_ranges(english()(masked))
     examples = []
-    for index, (sentence, context) in scoring_pairs(masked, ranges, context_words):
+    for index, (sentence, context) in scoring_pairs(masked, ranges):
         start, end = ranges[index]
         labels = sorted({label for s, e, label, _ in spans if label and min(end, e) - max(start, s) > (end - start) / 3})
         weight = max([w for s, e, _, w in spans if min(end, e) > max(start, s)] or [1.0])
@@ -294,7 +291,7 @@ def generate(
                 text, spans = render(compose(rng, config, clean, problems), rng)
                 labels = sorted({label for _, _, label, _ in spans if label})
                 drafts_file.write(json.dumps({"id": draft_id, "text": text, "labels": labels}, ensure_ascii=False) + "\n")
-                for example in sentence_examples(draft_id, text, spans, config.context_words):
+                for example in sentence_examples(draft_id, text, spans):
                     sentences_file.write(json.dumps(example, ensure_ascii=False) + "\n")
                     n_sentences += 1
             written = [d for d in authored_drafts if d.split == split]
@@ -304,7 +301,7 @@ def generate(
                 drafts_file.write(json.dumps(record, ensure_ascii=False) + "\n")
                 spans = [(start, end, label, config.authored_draft_weight) for start, end, label in draft.spans()]
                 spans.append((0, len(draft.text), None, config.authored_draft_weight))  # clean sentences weigh the same
-                for example in sentence_examples(draft_id, draft.text, spans, config.context_words):
+                for example in sentence_examples(draft_id, draft.text, spans):
                     sentences_file.write(json.dumps(example, ensure_ascii=False) + "\n")
                     n_sentences += 1
             # Every authored sentence also appears once on its own, so rare ones are never missed.

@@ -34,7 +34,6 @@ def run(config_path: Path, models_dir: Path, work_dir: Path, *, evaluate_model: 
             drafts=config.drafts,
             noise=config.noise,
             near_miss_share=config.near_miss_share,
-            context_words=config.context_words,
             authored_draft_weight=config.authored_draft_weight,
         ),
         data_dir,
