@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from linter import Linter, Report, Rewrite
 from linter.errors import Errors, ReplylintError
 from linter.model import default_model_dir
-from linter.rewrite import rewrite as rewrite_draft
+from linter.rewriter import rewrite as rewrite_draft
 
 from .errors import ApiError
 from .metrics import Metrics

@@ -88,7 +88,7 @@ def bench_rewrite() -> None:
     """Whole-draft rewrite, including linting the draft before and after, with a cold sentence cache."""
     from linter import Linter
     from linter.model import ToneModel, default_model_dir
-    from linter.rewrite import rewrite
+    from linter.rewriter import rewrite
 
     model = ToneModel(default_model_dir(), threads=1)
     linter = Linter(model=model)

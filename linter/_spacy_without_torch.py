@@ -2,7 +2,7 @@
 
 thinc imports torch at import time whenever it can, which costs about a second of cold start and
 200 MB of memory; replylint's blank pipeline never uses it. ``sys.modules["torch"] = None`` makes
-that one import fail. Imported first by ``linter/__init__.py``, before anything touches spaCy.
+that one import fail. Every module of ours that imports spaCy imports this first.
 """
 
 import sys

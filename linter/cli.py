@@ -147,7 +147,7 @@ def _draft_text(args: argparse.Namespace) -> str:
 
 
 def _rewrite(args: argparse.Namespace) -> int:
-    from .rewrite import rewrite
+    from .rewriter import rewrite
 
     context = _read_context(args.context) if args.context else None
     result = rewrite(_linter(args), _draft_text(args), context)

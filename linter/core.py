@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from . import _spacy_without_torch  # noqa: F401  (before spaCy, so thinc leaves torch alone)
+
+# isort: split
 from spacy.tokens import Doc
 
 from .context import Context

@@ -7,12 +7,10 @@ from dataclasses import replace
 import numpy as np
 
 from .offsets import OffsetMap
-from .report import Finding, Span, Suggestion
+from .report import SEVERITY_RANK, Finding, Span, Suggestion
 from .rules import RuleHit
 from .suggest import REASONS, make_suggestion
 from .taxonomy import LABEL_IDS, LABELS_BY_ID
-
-_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def make_span(text: str, offsets: OffsetMap, start: int, end: int) -> Span:
@@ -47,7 +45,7 @@ def findings_from_hits(text: str, offsets: OffsetMap, hits: list[RuleHit]) -> li
 
 
 def _better(hit: RuleHit, current: RuleHit) -> bool:
-    rank, current_rank = _SEVERITY_RANK[hit.rule.severity], _SEVERITY_RANK[current.rule.severity]
+    rank, current_rank = SEVERITY_RANK[hit.rule.severity], SEVERITY_RANK[current.rule.severity]
     if rank != current_rank:
         return rank < current_rank
     return (hit.end - hit.start) > (current.end - current.start)

@@ -9,6 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+
+from . import _spacy_without_torch  # noqa: F401  (before spaCy, so thinc leaves torch alone)
+
+# isort: split
 import spacy
 from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language

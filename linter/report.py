@@ -15,6 +15,8 @@ SCHEMA_VERSION = "1.0"
 Severity = Literal["error", "warning", "info"]
 Source = Literal["rule", "model", "both"]
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+# Worst first; ``None`` (a reply without findings) ranks after every severity.
+SEVERITY_RANK: dict[str | None, int] = {**{severity: rank for rank, severity in enumerate(SEVERITIES)}, None: len(SEVERITIES)}
 
 
 @dataclass(frozen=True)

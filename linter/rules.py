@@ -23,6 +23,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
+
+from . import _spacy_without_torch  # noqa: F401  (before spaCy, so thinc leaves torch alone)
+
+# isort: split
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab

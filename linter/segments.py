@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from . import _spacy_without_torch  # noqa: F401  (before spaCy, so thinc leaves torch alone)
+
+# isort: split
 from spacy.tokens import Doc
 
 from .rules import PLACEHOLDER

@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -347,6 +349,23 @@ def test_batch_two_workers_give_the_same_rows_in_order(tmp_path):
     one = [row for _, row in score_replies(replies, RULES, workers=1, chunk_size=4)]
     two = [row for _, row in score_replies(replies, RULES, workers=2, chunk_size=4)]
     assert two == one and [row["index"] for row in two] == list(range(len(replies)))
+
+
+def test_batch_parent_of_workers_never_loads_spacy(tmp_path):
+    """The workers lint; a parent that imported spaCy too would only delay their start by a second."""
+    output = tmp_path / "out.jsonl"
+    script = (
+        "import sys\n"
+        "from linter.cli import main\n"
+        f"code = main(['batch', {str(BATCH / 'replies.jsonl')!r}, '--output', {str(output)!r}, '--workers', '2', '--rules-only'])\n"
+        "print(code, 'spacy' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "False"
+    assert [json.loads(line)["id"] for line in output.read_text().splitlines()][:2] == [
+        r.id for r in list(open_format(BATCH / "replies.jsonl", None).replies(BATCH / "replies.jsonl"))[:2]
+    ]
 
 
 def test_batch_streams_without_reading_ahead(rules_linter):

@@ -11,7 +11,7 @@ from helpers import utf16_slice
 
 import linter
 from linter.cli import main
-from linter.rewrite import apply_edits
+from linter.rewriter import apply_edits
 from linter.rules import PLACEHOLDER
 from linter.slots import extract_slots, facts
 from linter.voice import quoted_ranges

@@ -12,7 +12,7 @@ from helpers import utf16_slice
 
 from linter import Linter, ReplylintError
 from linter.context_eval import context_labels, format_scores, read_pairs, score
-from linter.rewrite import rewrite
+from linter.rewriter import rewrite
 from linter.rules import PLACEHOLDER
 from linter.taxonomy import ALL_LABELS, CONTEXT_LABEL_IDS, LABEL_IDS
 from linter.ticket import CONTEXT_CHECKS, DEFAULT_CONTEXT_CHECKS, MIN_PRECISION, _fold, nickname_groups

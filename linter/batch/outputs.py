@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..report import SEVERITY_RANK
 from ..taxonomy import LABEL_IDS
-from .score import SEVERITY_RANK
 
 CSV_COLUMNS = (
     "index",

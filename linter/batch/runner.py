@@ -19,7 +19,6 @@ from functools import lru_cache
 from typing import Any, TextIO
 
 from .formats import Reply
-from .score import score_texts
 
 CHUNK_SIZE = 32
 CHUNKS_IN_FLIGHT_PER_WORKER = 3
@@ -60,6 +59,8 @@ def _init_worker(spec: LinterSpec, fix: bool) -> None:
 
 
 def _score_chunk(items: list[tuple[str | None, bool]]) -> list[dict[str, Any]]:
+    from .score import score_texts
+
     return score_texts(_worker_linter, items, fix=_worker_fix)
 
 
@@ -89,6 +90,8 @@ def score_replies(
     """(reply, result row) for every reply, in input order."""
     items = lambda chunk: [(r.text if r.error is None else None, r.is_html) for r in chunk]  # noqa: E731
     if workers <= 1:
+        from .score import score_texts  # here, not at the top: a parent of workers never needs spaCy
+
         linter = spec.build()
         for chunk in _chunks(replies, chunk_size):
             yield from _rows(chunk, score_texts(linter, items(chunk), fix=fix))

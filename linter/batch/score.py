@@ -20,11 +20,9 @@ from typing import Any
 from ..core import Linter, build_report
 from ..errors import ReplylintError
 from ..offsets import OffsetMap
-from ..report import Finding, Report, Span
-from ..rewrite import apply_edits, rewrite
+from ..report import SEVERITY_RANK, Finding, Report, Span
+from ..rewriter import apply_edits, rewrite
 from .view import TextView, placeholder_counts, reader_view
-
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2, None: 3}
 
 
 def score_texts(linter: Linter, items: Sequence[tuple[str | None, bool]], *, fix: bool = True) -> list[dict[str, Any]]:

@@ -177,7 +177,7 @@ def summarize(spark: Any, results_path: str) -> dict[str, Any]:
 
 def run_spark_command(args: Any, spec: LinterSpec) -> int:
     """``replylint batch ARCHIVE --engine spark``: score, write the Parquet results, print the counts."""
-    from .score import SEVERITY_RANK
+    from ..report import SEVERITY_RANK
 
     spark = local_session(args.spark_master)
     try:

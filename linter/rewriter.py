@@ -16,13 +16,12 @@ from typing import Any
 from .context import Context
 from .core import Linter
 from .offsets import OffsetMap
-from .report import Finding, Report, Span
+from .report import SEVERITY_RANK, Finding, Report, Span
 from .rules import PLACEHOLDER
 from .suggest import REASONS, TEMPLATES, fill, replacement_range
 from .voice import quoted_ranges
 
 MAX_GROWTH = 1.6
-_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 # A sentence that points the customer to a channel for next time: it goes after the fix.
 _PROCESS_NOTE = re.compile(
     r"\b(?:in (?:the )?future|next time|going forward|you can also|alternatively)\b.{0,80}\b(?:website|portal|online|app|form|ticket|phone|hotline|email|chat)\b",
@@ -156,7 +155,7 @@ def _outside_quotes(text: str, span: tuple[int, int], quoted: list[tuple[int, in
 
 
 def _priority(finding: Finding) -> tuple[int, float]:
-    return _SEVERITY_RANK[finding.severity], -(finding.model_probability or 0.0)
+    return SEVERITY_RANK[finding.severity], -(finding.model_probability or 0.0)
 
 
 def _length_after(text: str, edits: list[Edit]) -> int:
