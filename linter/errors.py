@@ -68,6 +68,7 @@ class Errors(Enum):
     E471 = "Setting '{name}' (from {source}) is invalid: {reason}."
     E472 = "API keys file '{path}', line {line}: {reason}. Each line is 'NAME sha256:HEX'; add keys with 'replylint keys add NAME --file {path}'."
     E473 = "API keys file '{path}' could not be read: {reason}. Create it with 'replylint keys add NAME --file {path}'."
+    E474 = "Cannot listen on {host}:{port}: {reason}. Stop what uses the port, or choose another with --port or REPLYLINT_PORT."
     # Team configuration and the feedback store (issue 9)
     E510 = "Team config '{path}' could not be read: {reason}."
     E511 = "Team config '{path}' is not valid YAML: {reason}. Fix the syntax at the position shown."
