@@ -125,11 +125,7 @@ def test_model_relint_after_one_word_edit_encodes_only_the_changed_sentence(tone
 
 
 def test_model_finding_merges_with_rule_on_same_sentence() -> None:
-    text = (
-        "Hello Mark, I can understand how this experience would be frustrating for you. Expedia is an independent third party "
-        "brokerage service that is not affiliated with Enterprise. If given the wrong information such as the address and "
-        "pickup time, please contact Expedia for further investigation."
-    )
+    text = "Hello Mark, thanks for your patience. That is handled by another department, so please contact them directly."
     report = linter.lint(text)
     deflects = [f for f in report.findings if f.label == "deflects_ownership"]
     assert deflects, report.to_dict()
