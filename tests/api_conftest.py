@@ -39,8 +39,9 @@ class LiveServer:
     def __init__(self, log_path: Path, *, env: Mapping[str, str] | None = None, args: tuple[str, ...] = ()) -> None:
         self.log_path = log_path
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("REPLYLINT_", "PROMETHEUS_MULTIPROC"))}
-        if "REPLYLINT_MODEL_DIR" in os.environ:
-            self.env["REPLYLINT_MODEL_DIR"] = os.environ["REPLYLINT_MODEL_DIR"]
+        for name in ("REPLYLINT_MODEL_DIR", "REPLYLINT_CACHE_DIR"):
+            if name in os.environ:
+                self.env[name] = os.environ[name]
         # Feedback goes to a file beside the log, never to the home folder's default store.
         feedback = str(log_path.parent / "feedback.sqlite3")
         self.env.update({"REPLYLINT_REQUIRE_MODEL": "false", "REPLYLINT_FEEDBACK_DATABASE": feedback, **(env or {})})

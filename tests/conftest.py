@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+
+# Parsed rule files are cached (linter/rules.py); the suite keeps its cache, as the servers it starts
+# do, in a folder of its own that it removes, never in the user's home.
+if "REPLYLINT_CACHE_DIR" not in os.environ:
+    os.environ["REPLYLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="replylint-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["REPLYLINT_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

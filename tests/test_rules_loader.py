@@ -84,3 +84,51 @@ def test_rules_loader_misspelt_key_lists_next_sentence_antipatterns(tmp_path: Pa
         load_rule_file(_write(tmp_path, "    next_sentence_antipattern:\n      - [{LOWER: what}]\n"))
     assert caught.value.code == "E102"
     assert "'next_sentence_antipattern'" in caught.value.message and "next_sentence_antipatterns" in caught.value.message
+
+
+def _copy_rule_file(folder: Path) -> Path:
+    from linter.rules import BUILTIN_RULES_DIR
+
+    path = folder / "closes_the_door.yaml"
+    path.write_bytes((BUILTIN_RULES_DIR / "closes_the_door.yaml").read_bytes())
+    return path
+
+
+def test_rules_loader_caches_parsed_files_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("REPLYLINT_CACHE_DIR", str(cache))
+    path = _copy_rule_file(tmp_path)
+    first = load_rule_file(path)
+    assert len(list(cache.glob("*.json"))) == 1
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the cached parse should have been used")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(yaml, "load", no_parsing)
+        assert load_rule_file(path) == first  # the same rules, lines and examples included
+
+    # An edited file is parsed again (a new key), never served from the old entry.
+    path.write_text(path.read_text(encoding="utf-8").replace("closes_the_door.no_reply", "closes_the_door.no_reply_edited"))
+    assert "closes_the_door.no_reply_edited" in {rule.id for rule in load_rule_file(path)}
+    assert len(list(cache.glob("*.json"))) == 2
+
+
+def test_rules_loader_ignores_a_broken_cache_and_can_go_without(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("REPLYLINT_CACHE_DIR", str(cache))
+    path = _copy_rule_file(tmp_path)
+    expected = load_rule_file(path)
+    (entry,) = cache.glob("*.json")
+    entry.write_text('{"rules": [trunc')
+    assert load_rule_file(path) == expected
+
+    monkeypatch.setenv("REPLYLINT_CACHE_DIR", "")  # empty: no cache at all
+    other = tmp_path / "other"
+    other.mkdir()
+    assert [(r.id, r.patterns, r.correct) for r in load_rule_file(_copy_rule_file(other))] == [
+        (r.id, r.patterns, r.correct) for r in expected
+    ]
+    assert len(list(cache.glob("*.json"))) == 1
