@@ -13,6 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
 from linter import __version__
+from linter.core import freeze_long_lived_objects
 from linter.errors import Errors
 from linter.feedback import FeedbackStore, redacted
 
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         if readiness.reason:
             log.error("not ready: %s", readiness.reason)
+        freeze_long_lived_objects()
         try:
             yield
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -198,3 +199,25 @@ def test_api_serve_rejects_a_bad_config(tmp_path: Path) -> None:
     config.write_text("workers: many\n")
     result = subprocess.run([*SERVE, "--config", str(config)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "[E471]" in result.stderr and "workers" in result.stderr
+
+
+def test_api_worker_freezes_its_linter_before_serving() -> None:
+    """A full garbage collection over the linter's objects paused every draft in flight for 73 ms."""
+    import subprocess
+    import sys
+
+    from api_conftest import ROOT
+
+    script = (
+        "import gc\n"
+        "from fastapi.testclient import TestClient\n"
+        "from api.app import create_app\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "with TestClient(create_app()) as client:\n"
+        "    assert client.post('/v1/lint', json={'text': 'This mailbox is not monitored.'}).status_code == 200\n"
+        "    print(gc.get_freeze_count())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYLINT_") or k == "REPLYLINT_CACHE_DIR"}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout.split()[-1]) > 50_000

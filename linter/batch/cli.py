@@ -70,6 +70,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         progress=use_progress(args.progress),
         linter=spec,
         worst=args.top,
+        own_process=True,
     )
     result = run_batch(options)
     print(result.summary.render())

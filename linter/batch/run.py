@@ -40,6 +40,9 @@ class BatchOptions:
     progress: bool = False
     linter: LinterSpec = field(default_factory=LinterSpec)
     worst: int = 15
+    # The process is the run's own (the CLI): its linter's objects may leave the garbage collector's
+    # reach once built. Never for a caller's process, whose objects would be frozen with them.
+    own_process: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
     output = output_kind(options.output)(options.output, append=done > 0) if options.output else None
     scored = 0
     try:
-        for reply, row in score_replies(replies, options.linter, workers=options.workers):
+        for reply, row in score_replies(replies, options.linter, workers=options.workers, own_process=options.own_process):
             if output:
                 output.write(row)
             feed(reply, row)

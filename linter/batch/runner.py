@@ -52,10 +52,13 @@ _worker_fix = True
 
 
 def _init_worker(spec: LinterSpec, fix: bool) -> None:
+    from ..core import freeze_long_lived_objects
+
     global _worker_linter, _worker_fix
     os.environ["REPLYLINT_MODEL_THREADS"] = "1"
     _worker_linter = spec.build()
     _worker_fix = fix
+    freeze_long_lived_objects()
 
 
 def _score_chunk(items: list[tuple[str | None, bool]]) -> list[dict[str, Any]]:
@@ -85,14 +88,24 @@ def _rows(chunk: list[Reply], scored: list[dict[str, Any]]) -> Iterator[tuple[Re
 
 
 def score_replies(
-    replies: Iterable[Reply], spec: LinterSpec, *, workers: int = 1, fix: bool = True, chunk_size: int = CHUNK_SIZE
+    replies: Iterable[Reply],
+    spec: LinterSpec,
+    *,
+    workers: int = 1,
+    fix: bool = True,
+    chunk_size: int = CHUNK_SIZE,
+    own_process: bool = False,
 ) -> Iterator[tuple[Reply, dict[str, Any]]]:
-    """(reply, result row) for every reply, in input order."""
+    """(reply, result row) for every reply, in input order. Worker processes, and this process when
+    it is the run's own (``own_process``), freeze their linter's objects once it is built."""
     items = lambda chunk: [(r.text if r.error is None else None, r.is_html) for r in chunk]  # noqa: E731
     if workers <= 1:
+        from ..core import freeze_long_lived_objects
         from .score import score_texts  # here, not at the top: a parent of workers never needs spaCy
 
         linter = spec.build()
+        if own_process:
+            freeze_long_lived_objects()
         for chunk in _chunks(replies, chunk_size):
             yield from _rows(chunk, score_texts(linter, items(chunk), fix=fix))
         return
