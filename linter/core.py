@@ -22,7 +22,7 @@ from .context import Context
 from .errors import Errors, ReplylintError
 from .findings import findings_from_hits, merge_model_scores
 from .model import ToneModel, default_model_dir
-from .nlp import english
+from .nlp import english, vocab_zones
 from .offsets import OffsetMap, utf16_length
 from .report import Finding, Report
 from .rules import PLACEHOLDER, Rule, RuleMatcher, load_rules
@@ -61,6 +61,7 @@ class Linter:
         team: TeamConfig | None = None,
     ) -> None:
         self.nlp = english()
+        self.vocab_zones = vocab_zones()
         self.rules: tuple[Rule, ...] = tuple(rules) if rules is not None else load_rules(rule_paths)
         # Team configuration (issue 9): its packs join the rules here, its filter runs in _report.
         self.base_rules = self.rules
@@ -90,7 +91,8 @@ class Linter:
         if not text.strip():
             return self._empty_report(text)
         masked = mask(text, quoted_ranges(text))
-        draft = self._analyse(text, masked, self.nlp(masked), ticket)
+        with self.vocab_zones():  # the Doc lives only in here; a _Draft holds no spaCy objects
+            draft = self._analyse(text, masked, self.nlp(masked), ticket)
         return self._report(draft, self._score(draft.pairs))
 
     def lint_batch(
@@ -114,11 +116,12 @@ class Linter:
             else:
                 results[index] = self._empty_report(text)  # type: ignore[arg-type]
         masked = [mask(text, quoted_ranges(text)) for _, text in pending]
-        docs = self.nlp.pipe(masked, batch_size=64)
-        drafts = [
-            self._analyse(text, masked_text, doc, ticket)
-            for (_, text), masked_text, doc in zip(pending, masked, docs, strict=True)
-        ]
+        with self.vocab_zones():
+            docs = self.nlp.pipe(masked, batch_size=64)
+            drafts = [
+                self._analyse(text, masked_text, doc, ticket)
+                for (_, text), masked_text, doc in zip(pending, masked, docs, strict=True)
+            ]
         all_pairs = [pair for draft in drafts for pair in draft.pairs]
         probabilities = np.concatenate(
             [self._score(all_pairs[i : i + 256]) for i in range(0, len(all_pairs), 256)] or [np.zeros((0, 0))]

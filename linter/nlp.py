@@ -6,6 +6,9 @@ millisecond per 100 words, which keeps the typing path fast.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -134,3 +137,64 @@ def english() -> Language:
     nlp.add_pipe("replylint_sentences")
     nlp.add_pipe("replylint_lemmas")
     return nlp
+
+
+# spaCy keeps every new word it meets (order numbers, names, typos) in its vocab for good: an API
+# worker linting new drafts grew about 5 MB per 1,000 drafts, without end. Once the vocab holds
+# VOCAB_BUDGET entries, drafts are parsed inside spaCy memory zones, which forget the words added
+# in them when they close. Until then words stay, and spaCy's tokenizer cache fills (it caches
+# nothing inside a zone).
+VOCAB_BUDGET = 50_000
+ZONE_DRAFTS = 1_000  # drafts per zone: then new drafts wait until the ones inside have finished
+
+
+class VocabZones:
+    """One memory zone at a time for all threads that parse with the pipeline.
+
+    spaCy's zones must not nest or overlap: while one is open the vocab stores every new word as
+    temporary, and closing it frees them, under any other draft still using them. So the first
+    draft to enter opens the zone, later drafts join it, and it closes when the last one leaves;
+    after ``ZONE_DRAFTS`` drafts (or, before the first zone, once the vocab reaches its budget) new
+    drafts wait until the current ones have left.
+    """
+
+    def __init__(self, nlp: Language, budget: int = VOCAB_BUDGET, zone_drafts: int = ZONE_DRAFTS) -> None:
+        self.nlp, self.budget, self.zone_drafts = nlp, budget, zone_drafts
+        self._changed = threading.Condition()
+        self._active = self._joined = 0
+        self._zone = None  # the open zone's context manager
+        self._draining = False
+        self.zones_closed = 0
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._changed:
+            while self._draining:
+                self._changed.wait()
+            over_budget = len(self.nlp.vocab) >= self.budget
+            if self._active == 0 and self._zone is None and over_budget:
+                self._zone = self.nlp.memory_zone()
+                self._zone.__enter__()
+            self._active += 1
+            self._joined += 1
+            if (self._zone is None and over_budget) or self._joined >= self.zone_drafts:
+                self._draining = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._active -= 1
+                if self._active == 0:
+                    if self._zone is not None:
+                        zone, self._zone = self._zone, None
+                        zone.__exit__(None, None, None)
+                        self.zones_closed += 1
+                    self._joined = 0
+                    self._draining = False
+                    self._changed.notify_all()
+
+
+@lru_cache(maxsize=1)
+def vocab_zones() -> VocabZones:
+    """The zones of the shared pipeline (``english()``)."""
+    return VocabZones(english())

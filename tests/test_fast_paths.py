@@ -156,3 +156,36 @@ def test_slots_skips_and_overlaps(text: str, expected: set[tuple[str, str]], abs
     assert not absent_kinds & {slot.kind for slot in found}
     covered = [index for slot in found for index in range(slot.start, slot.end)]
     assert len(covered) == len(set(covered))  # slots never overlap
+
+
+def test_vocab_zones_keep_spacy_from_growing_and_lint_the_same() -> None:
+    """Past the vocab budget, new words (order numbers here) are forgotten after each zone, and
+    drafts linted inside zones, from two threads at once, get the same findings as outside."""
+    import threading
+
+    from linter import Linter
+    from linter.nlp import VocabZones, english
+
+    linter = Linter(model=None)
+    drafts = [
+        f"Hi Sam, order {n} shipped. This mailbox is not monitored. Expedia is a third party, please contact them."
+        for n in range(7_000_000, 7_000_400)
+    ]
+    expected = [linter.lint(text).to_dict() for text in drafts[:20]]
+    zones = VocabZones(english(), budget=0, zone_drafts=7)  # a zone from the first draft on
+    linter.vocab_zones = zones
+    strings_before = len(english().vocab.strings)
+    results: dict[int, dict] = {}
+
+    def lint_share(offset: int) -> None:
+        for index in range(offset, len(drafts), 2):
+            results[index] = linter.lint(drafts[index]).to_dict()
+
+    threads = [threading.Thread(target=lint_share, args=(offset,)) for offset in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [results[index] for index in range(20)] == expected
+    assert len(results) == len(drafts) and zones.zones_closed >= len(drafts) // 7
+    assert len(english().vocab.strings) <= strings_before + 5  # 380 new order numbers, all forgotten
