@@ -203,10 +203,8 @@ def test_api_serve_rejects_a_bad_config(tmp_path: Path) -> None:
 
 def test_api_worker_freezes_its_linter_before_serving() -> None:
     """A full garbage collection over the linter's objects paused every draft in flight for 73 ms."""
-    import subprocess
-    import sys
-
     from api_conftest import ROOT
+    from helpers import run_python
 
     script = (
         "import gc\n"
@@ -218,6 +216,4 @@ def test_api_worker_freezes_its_linter_before_serving() -> None:
         "    print(gc.get_freeze_count())\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPLYLINT_") or k == "REPLYLINT_CACHE_DIR"}
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert int(result.stdout.split()[-1]) > 50_000
+    assert int(run_python(script, cwd=ROOT, env=env).split()[-1]) > 50_000

@@ -7,12 +7,11 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import run_python
 
 from linter import Linter, default_linter
 from linter.batch import BatchOptions, LinterSpec, run_batch, score_replies, score_texts
@@ -360,9 +359,7 @@ def test_batch_parent_of_workers_never_loads_spacy(tmp_path):
         f"code = main(['batch', {str(BATCH / 'replies.jsonl')!r}, '--output', {str(output)!r}, '--workers', '2', '--rules-only'])\n"
         "print(code, 'spacy' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-1] == "False"
+    assert run_python(script).split()[-1] == "False"
     assert [json.loads(line)["id"] for line in output.read_text().splitlines()][:2] == [
         r.id for r in list(open_format(BATCH / "replies.jsonl", None).replies(BATCH / "replies.jsonl"))[:2]
     ]
@@ -377,9 +374,7 @@ def test_batch_worker_takes_its_linter_out_of_the_garbage_collectors_reach():
         "_init_worker(LinterSpec(rules_only=True), True)\n"
         "print(before, gc.get_freeze_count())\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    before, after = map(int, result.stdout.split())
+    before, after = map(int, run_python(script).split())
     assert before == 0 and after > 50_000
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run_python
 
 import linter
 from linter import Linter, ReplylintError
@@ -34,9 +33,7 @@ def test_model_runtime_never_imports_torch_or_transformers() -> None:
         "assert reports[0].findings and not reports[2].findings, [r.to_dict() for r in reports]\n"
         "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert run_python(script).strip() == "[]"
 
 
 def test_model_folder_is_complete_and_small() -> None:
