@@ -88,13 +88,13 @@ def merge_model_scores(
             label = LABEL_IDS[column]
             probability = round(float(probabilities[column]), 4)
             above = probabilities[column] >= thresholds[column]
+            vetoed = probabilities[column] < RULE_VETO_BELOW
             matching = [
                 i
                 for i, f in enumerate(findings)
                 if f is not None and f.label == label and f.source != "model" and f.start < end and f.end > start
             ]
             for i in matching:
-                vetoed = probabilities[column] < RULE_VETO_BELOW
                 findings[i] = (
                     None if vetoed else replace(findings[i], model_probability=probability, source="both" if above else "rule")
                 )

@@ -112,7 +112,8 @@ class ChunkCachingTokenizer:
     of that text: its "has special" flag is kept per text, not per chunk (spaCy issue #1250). So a
     chunk not seen before is first tokenized alone, which caches it unless it holds a special case
     itself; the tokens are the same either way, and whole drafts then tokenize about 3x faster.
-    Stops warming once spaCy's cache is full (``max_cache_size`` chunks), as spaCy stops caching.
+    Stops warming once spaCy's cache is full (``max_cache_size`` chunks), as spaCy stops caching,
+    and inside a memory zone, where spaCy caches nothing (``VocabZones``).
     """
 
     def __init__(self, tokenizer: Tokenizer) -> None:
@@ -121,7 +122,7 @@ class ChunkCachingTokenizer:
 
     def __call__(self, text: str) -> Doc:
         seen = self.seen
-        if len(seen) < self.tokenizer.max_cache_size:
+        if len(seen) < self.tokenizer.max_cache_size and not self.tokenizer.vocab.in_memory_zone:
             for chunk in text.split():
                 if chunk not in seen:
                     seen.add(chunk)
